@@ -1,0 +1,55 @@
+export {
+  assertAlgorithms,
+  DEFAULT_ALGORITHMS,
+  type DPoPAlgorithm,
+  isSupportedAlgorithm,
+  MIN_RSA_MODULUS_BITS,
+  SUPPORTED_ALGORITHMS,
+} from './algorithms.js'
+export { calculateAccessTokenHash } from './calculate-access-token-hash.js'
+export { calculateJwkThumbprint } from './calculate-jwk-thumbprint.js'
+export {
+  createMemoryReplayStore,
+  type MemoryReplayStore,
+  type MemoryReplayStoreOptions,
+} from './create-memory-replay-store.js'
+export {
+  createNonceSource,
+  type NonceSecret,
+  type NonceSource,
+  type NonceSourceOptions,
+  type NonceVerification,
+} from './create-nonce-source.js'
+export { type CreateProofOptions, createProof, type DPoPKeyPair } from './create-proof.js'
+export { DPoPError, type DPoPErrorCode, type DPoPErrorOptions, isDPoPError } from './dpop-error.js'
+export {
+  type ChallengeOptions,
+  contextualizeError,
+  type DPoPErrorContext,
+  MISSING_CREDENTIALS,
+  statusFor,
+} from './error-context.js'
+export { type GenerateKeyPairOptions, generateKeyPair } from './generate-key-pair.js'
+export { type CachedKey, KeyCache } from './key-cache.js'
+export { algorithmOfKey } from './key-algorithm.js'
+export { LruCache } from './lru-cache.js'
+export { htuMatches, normalizeHtu } from './normalize-htu.js'
+export { type AuthorizationCredentials, parseAuthorization } from './parse-authorization.js'
+export type { PublicJwk } from './public-jwk.js'
+export type { ReplayStore } from './replay-store.js'
+export type { DPoPHttpRequest } from './request.js'
+export {
+  type NonceRequirement,
+  type ProofClaims,
+  type ProofHeader,
+  type VerifiedProof,
+  type VerifyProofOptions,
+  verifyProof,
+} from './verify-proof.js'
+export {
+  type BuildWWWAuthenticateOptions,
+  buildWWWAuthenticate,
+  type Challenge,
+  parseWWWAuthenticate,
+  quoteString,
+} from './www-authenticate.js'

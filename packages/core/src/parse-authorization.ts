@@ -1,0 +1,37 @@
+import { DPoPError } from './dpop-error.js'
+
+export interface AuthorizationCredentials {
+  /** The scheme lower-cased: `dpop`, `bearer`, … (RFC 9110 §11.1: schemes are case-insensitive). */
+  scheme: string
+  /** The token68 credential. */
+  token: string
+}
+
+const CREDENTIALS = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) +([A-Za-z0-9\-._~+/]+=*) *$/
+
+/**
+ * Parses an `Authorization` header carrying one token68 credential (RFC 6750 §2.1, RFC 9449 §7.1).
+ * Returns `undefined` when there is no header. Several header lines, a missing token or a token with
+ * characters outside token68 are rejected with `invalid_request`.
+ */
+export function parseAuthorization(
+  header: string | readonly string[] | undefined,
+): AuthorizationCredentials | undefined {
+  if (header === undefined) return undefined
+  if (typeof header !== 'string') {
+    if (header.length === 0) return undefined
+    if (header.length > 1) {
+      throw new DPoPError('invalid_request', 'header_multiple', {
+        description: 'more than one Authorization header',
+      })
+    }
+    return parseAuthorization(header[0])
+  }
+  const match = CREDENTIALS.exec(header.trim())
+  if (!match) {
+    throw new DPoPError('invalid_request', 'authorization_malformed', {
+      description: 'malformed Authorization header',
+    })
+  }
+  return { scheme: (match[1] as string).toLowerCase(), token: match[2] as string }
+}

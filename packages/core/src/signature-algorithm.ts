@@ -1,0 +1,26 @@
+import type { DPoPAlgorithm } from './algorithms.js'
+
+/** Web Crypto parameters of `subtle.verify`/`subtle.sign` for a JWS algorithm (RFC 7518 §3). */
+export function signatureAlgorithm(alg: DPoPAlgorithm): AlgorithmIdentifier | EcdsaParams | RsaPssParams {
+  switch (alg) {
+    case 'ES256':
+      return { name: 'ECDSA', hash: 'SHA-256' }
+    case 'ES384':
+      return { name: 'ECDSA', hash: 'SHA-384' }
+    case 'ES512':
+      return { name: 'ECDSA', hash: 'SHA-512' }
+    case 'PS256':
+      return { name: 'RSA-PSS', saltLength: 32 }
+    case 'PS384':
+      return { name: 'RSA-PSS', saltLength: 48 }
+    case 'PS512':
+      return { name: 'RSA-PSS', saltLength: 64 }
+    case 'RS256':
+    case 'RS384':
+    case 'RS512':
+      return { name: 'RSASSA-PKCS1-v1_5' }
+    case 'EdDSA':
+    case 'Ed25519':
+      return { name: 'Ed25519' }
+  }
+}

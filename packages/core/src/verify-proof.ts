@@ -1,0 +1,267 @@
+import { base64url } from 'jose'
+import { assertAlgorithms, DEFAULT_ALGORITHMS, type DPoPAlgorithm } from './algorithms.js'
+import { calculateAccessTokenHash } from './calculate-access-token-hash.js'
+import { createMemoryReplayStore } from './create-memory-replay-store.js'
+import type { NonceSource } from './create-nonce-source.js'
+import { DPoPError, type DPoPErrorCode, isDPoPError } from './dpop-error.js'
+import { type ChallengeOptions, contextualizeError, type DPoPErrorContext } from './error-context.js'
+import { KeyCache } from './key-cache.js'
+import { htuMatches } from './normalize-htu.js'
+import { type PublicJwk, toPublicJwk } from './public-jwk.js'
+import type { ReplayStore } from './replay-store.js'
+import type { DPoPHttpRequest } from './request.js'
+import { sha256Base64url } from './sha256.js'
+import { signatureAlgorithm } from './signature-algorithm.js'
+import { parseJsonObject } from './strict-json.js'
+
+export interface NonceRequirement {
+  source: NonceSource
+  /**
+   * Whether this request must carry a server nonce (RFC 9449 §8, §9): a flag, or a policy of the request.
+   * @default true
+   */
+  required?: boolean | ((request: DPoPHttpRequest) => boolean | Promise<boolean>)
+}
+
+export interface VerifyProofOptions {
+  /** Accepted `alg` values (RFC 9449 §4.3 step 5). @default ['ES256','ES384','ES512','PS256','RS256','EdDSA'] */
+  algorithms?: readonly string[]
+  /** Proof time frame: how old `iat` may be, in seconds (§4.3 step 11, §11.1). @default 300 */
+  maxAge?: number
+  /** How far `iat` may lie in the future, in seconds. @default 5 */
+  clockTolerance?: number
+  /**
+   * Where `jti`s are reserved (§11.1). `false` disables replay detection (only for offline tools).
+   * @default one in-memory store shared by this process
+   */
+  replayStore?: ReplayStore | false
+  /** Server nonce source and policy (§8, §9). */
+  nonce?: NonceRequirement
+  /** The access token presented with the proof: `ath` is then required and checked (§4.3 step 12, §7). */
+  accessToken?: string
+  /** The thumbprint the key must have: the token's `cnf.jkt` or the code's `dpop_jkt` (§4.3 step 12, §7.1). */
+  expectedThumbprint?: string
+  /** Longest proof accepted, in characters. @default 8192 */
+  maxProofLength?: number
+  /** Longest `jti` accepted, in characters. @default 256 */
+  maxJtiLength?: number
+  /** Which error table applies. @default 'resource' when `accessToken` is given, else 'token' */
+  context?: DPoPErrorContext
+  /** Parameters of the resource challenge (`algs` defaults to `algorithms`). */
+  challenge?: ChallengeOptions
+  /** Imported keys cache. @default one cache shared by this process (1,000 keys) */
+  keyCache?: KeyCache
+  /** Clock in epoch milliseconds. @default Date.now */
+  now?: () => number
+}
+
+export interface ProofHeader {
+  typ: string
+  alg: DPoPAlgorithm
+  jwk: PublicJwk
+  [name: string]: unknown
+}
+
+export interface ProofClaims {
+  jti: string
+  htm: string
+  htu: string
+  iat: number
+  ath?: string
+  nonce?: string
+  [name: string]: unknown
+}
+
+export interface VerifiedProof {
+  /** RFC 7638 thumbprint of the proof's key: compare with or store as `cnf.jkt`. */
+  thumbprint: string
+  jwk: PublicJwk
+  header: ProofHeader
+  claims: ProofClaims
+  /** Headers to add to the successful response (a fresh `DPoP-Nonce` when the one used expires soon). */
+  responseHeaders: Record<string, string>
+}
+
+const SEGMENT = /^[A-Za-z0-9_-]+$/
+const decoder = new TextDecoder('utf-8', { fatal: true })
+const defaultKeyCache = new KeyCache()
+let defaultReplayStore: ReplayStore | undefined
+
+function decodeSegment(segment: string): Record<string, unknown> | undefined {
+  if (!SEGMENT.test(segment) || segment.length % 4 === 1) return undefined
+  try {
+    return parseJsonObject(decoder.decode(base64url.decode(segment)))
+  } catch {
+    return undefined
+  }
+}
+
+function normalizeTyp(typ: unknown): string | undefined {
+  if (typeof typ !== 'string') return undefined
+  const lower = typ.toLowerCase()
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower
+}
+
+/**
+ * Verifies a DPoP proof against the request it came with: every check of RFC 9449 §4.3 (and §7.1 when an
+ * access token is presented), cheapest first, the replay reservation last. Throws a `DPoPError` whose
+ * `reason` names the failed check.
+ *
+ * @param proof the `DPoP` header value(s) as received; several values are rejected.
+ */
+export async function verifyProof(
+  proof: string | readonly string[] | undefined,
+  request: DPoPHttpRequest,
+  options: VerifyProofOptions = {},
+): Promise<VerifiedProof> {
+  const algorithms = options.algorithms === undefined ? DEFAULT_ALGORITHMS : assertAlgorithms(options.algorithms)
+  const maxAge = options.maxAge ?? 300
+  const clockTolerance = options.clockTolerance ?? 5
+  const maxProofLength = options.maxProofLength ?? 8192
+  const maxJtiLength = options.maxJtiLength ?? 256
+  const context = options.context ?? (options.accessToken === undefined ? 'token' : 'resource')
+  const challenge: ChallengeOptions = { algs: algorithms, ...options.challenge }
+
+  const fail = (code: DPoPErrorCode, reason: string, description: string, extra: { nonce?: string } = {}) =>
+    contextualizeError(new DPoPError(code, reason, { description, ...extra }), context, challenge)
+  const invalid = (reason: string, description: string) => fail('invalid_dpop_proof', reason, description)
+
+  // §4.3 step 1: exactly one DPoP header. Node joins repeated header lines with ", ", which a compact JWS
+  // never contains.
+  if (proof === undefined || (typeof proof !== 'string' && proof.length === 0)) {
+    throw invalid('missing', 'DPoP proof required')
+  }
+  if (typeof proof !== 'string') {
+    if (proof.length > 1) throw invalid('header_multiple', 'more than one DPoP header')
+    proof = proof[0] as string
+  }
+  if (proof.includes(',')) throw invalid('header_multiple', 'more than one DPoP header')
+  if (proof.length > maxProofLength) throw invalid('too_large', 'DPoP proof too large')
+
+  // Step 2: a well-formed compact JWS.
+  const parts = proof.split('.')
+  if (parts.length !== 3) throw invalid('malformed', 'DPoP proof is not a compact JWS')
+  const [protectedSegment, payloadSegment, signatureSegment] = parts as [string, string, string]
+  if (!SEGMENT.test(signatureSegment)) throw invalid('malformed', 'DPoP proof is not a compact JWS')
+  const header = decodeSegment(protectedSegment)
+  if (header === undefined) throw invalid('malformed', 'DPoP proof header is not a JSON object')
+  const claims = decodeSegment(payloadSegment)
+  if (claims === undefined) throw invalid('malformed', 'DPoP proof payload is not a JSON object')
+
+  // Steps 4-7: typ, alg, jwk.
+  if (normalizeTyp(header.typ) !== 'dpop+jwt') throw invalid('typ', 'DPoP proof typ must be dpop+jwt')
+  const alg = header.alg
+  if (typeof alg !== 'string' || !(algorithms as readonly string[]).includes(alg)) {
+    throw invalid('alg', 'DPoP proof alg is not accepted')
+  }
+  if (header.crit !== undefined) throw invalid('crit', 'DPoP proof uses unsupported critical parameters')
+  const jwk = toPublicJwk(header.jwk, alg as DPoPAlgorithm)
+  if (typeof jwk === 'string') {
+    throw invalid(jwk, jwk === 'jwk_private' ? 'DPoP proof jwk must not be a private key' : 'DPoP proof jwk is not acceptable')
+  }
+
+  // Step 3: required claims and their types.
+  const { jti, htm, htu, iat } = claims
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > maxJtiLength) {
+    throw invalid('jti', 'DPoP proof jti missing or invalid')
+  }
+  if (typeof htm !== 'string') throw invalid('claims', 'DPoP proof htm missing or invalid')
+  if (typeof htu !== 'string') throw invalid('claims', 'DPoP proof htu missing or invalid')
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw invalid('claims', 'DPoP proof iat missing or invalid')
+
+  // Steps 8-9: the request it was made for. Methods are case-sensitive (RFC 9110 §9.1).
+  if (htm !== request.method) throw invalid('htm', 'DPoP proof htm does not match the request method')
+  if (!htuMatches(htu, request.url)) throw invalid('htu', 'DPoP proof htu does not match the request URL')
+
+  // Step 11: freshness.
+  const now = (options.now ?? Date.now)() / 1000
+  if (iat < now - maxAge) throw invalid('iat_too_old', 'DPoP proof is too old')
+  if (iat > now + clockTolerance) throw invalid('iat_in_future', 'DPoP proof is issued in the future')
+
+  // Step 12 and §7.1: the access token hash.
+  if (options.accessToken !== undefined) {
+    if (typeof claims.ath !== 'string') throw invalid('ath', 'DPoP proof ath missing')
+    if (claims.ath !== (await calculateAccessTokenHash(options.accessToken))) {
+      throw invalid('ath', 'DPoP proof ath does not match the access token')
+    }
+  }
+  if (claims.nonce !== undefined && typeof claims.nonce !== 'string') {
+    throw invalid('claims', 'DPoP proof nonce invalid')
+  }
+
+  // Step 6: the signature, with the embedded key.
+  let cached: Awaited<ReturnType<KeyCache['get']>>
+  let valid: boolean
+  try {
+    cached = await (options.keyCache ?? defaultKeyCache).get(jwk, alg as DPoPAlgorithm)
+    valid = await crypto.subtle.verify(
+      signatureAlgorithm(alg as DPoPAlgorithm),
+      cached.key,
+      base64url.decode(signatureSegment) as Uint8Array<ArrayBuffer>,
+      new TextEncoder().encode(`${protectedSegment}.${payloadSegment}`),
+    )
+  } catch (cause) {
+    throw contextualizeError(
+      new DPoPError('invalid_dpop_proof', 'jwk_invalid', { description: 'DPoP proof jwk is not acceptable', cause }),
+      context,
+      challenge,
+    )
+  }
+  if (!valid) throw invalid('signature', 'DPoP proof signature is invalid')
+
+  // Step 10 (§8, §9): the server nonce.
+  const responseHeaders: Record<string, string> = {}
+  const nonceOptions = options.nonce
+  if (nonceOptions !== undefined) {
+    const required = nonceOptions.required ?? true
+    const needed = typeof required === 'function' ? await required(request) : required
+    if (needed) {
+      const challengeNonce = async (reason: string, description: string) =>
+        fail('use_dpop_nonce', reason, description, { nonce: await nonceOptions.source.issue() })
+      if (claims.nonce === undefined) throw await challengeNonce('nonce_missing', 'DPoP nonce required')
+      const result = await nonceOptions.source.verify(claims.nonce)
+      if (result.status === 'stale') throw await challengeNonce('nonce_stale', 'DPoP nonce expired')
+      if (result.status === 'invalid') throw await challengeNonce('nonce_invalid', 'DPoP nonce not recognized')
+      if (result.expiresSoon) responseHeaders['DPoP-Nonce'] = await nonceOptions.source.issue()
+    }
+  }
+
+  // Binding to the token's cnf.jkt or the code's dpop_jkt.
+  if (options.expectedThumbprint !== undefined && cached.thumbprint !== options.expectedThumbprint) {
+    throw fail(
+      options.accessToken === undefined ? 'invalid_dpop_proof' : 'invalid_token',
+      'jkt_mismatch',
+      'DPoP proof key does not match the bound key',
+    )
+  }
+
+  // Last, once everything else passed: the replay reservation (§11.1), for the whole acceptance window.
+  const replayStore =
+    options.replayStore === undefined ? (defaultReplayStore ??= createMemoryReplayStore()) : options.replayStore
+  if (replayStore !== false) {
+    const replayKey = await sha256Base64url(`${cached.thumbprint}.${jti}`, 16)
+    const expiresAt = (Math.max(iat, now) + maxAge + clockTolerance) * 1000
+    let fresh: boolean
+    try {
+      fresh = await replayStore.reserve(replayKey, expiresAt)
+    } catch (cause) {
+      throw contextualizeError(
+        new DPoPError('temporarily_unavailable', isDPoPError(cause) ? cause.reason : 'replay_store_unavailable', {
+          description: 'replay protection unavailable',
+          cause,
+        }),
+        context,
+        challenge,
+      )
+    }
+    if (!fresh) throw invalid('replay', 'DPoP proof was already used')
+  }
+
+  return {
+    thumbprint: cached.thumbprint,
+    jwk,
+    header: { ...header, typ: header.typ as string, alg: alg as DPoPAlgorithm, jwk },
+    claims: claims as ProofClaims,
+    responseHeaders,
+  }
+}

@@ -1,0 +1,2 @@
+export * from './authorization-server/index.js'
+export * from './resource-guard/index.js'
