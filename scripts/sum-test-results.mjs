@@ -7,7 +7,8 @@ let failed = 0
 let skipped = 0
 let missing = 0
 for (const group of ['packages', 'apps', '.']) {
-  const dirs = group === '.' ? ['bench'] : existsSync(group) ? readdirSync(group).map((d) => join(group, d)) : []
+  const dirs =
+    group === '.' ? ['bench'] : existsSync(group) ? readdirSync(group).map((d) => join(group, d)) : []
   for (const dir of dirs) {
     const pkg = join(dir, 'package.json')
     if (!existsSync(pkg) || !JSON.parse(readFileSync(pkg, 'utf8')).scripts?.test) continue

@@ -46,7 +46,10 @@ export function isSupportedAlgorithm(value: unknown): value is DPoPAlgorithm {
 /**
  * Validates an algorithm allow-list given by a caller; throws `TypeError` (a configuration mistake).
  */
-export function assertAlgorithms(algorithms: readonly string[], option = 'algorithms'): readonly DPoPAlgorithm[] {
+export function assertAlgorithms(
+  algorithms: readonly string[],
+  option = 'algorithms',
+): readonly DPoPAlgorithm[] {
   if (!Array.isArray(algorithms) || algorithms.length === 0) {
     throw new TypeError(`${option} must be a non-empty array of: ${SUPPORTED_ALGORITHMS.join(', ')}`)
   }

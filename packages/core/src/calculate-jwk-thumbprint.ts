@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint as joseThumbprint, type JWK } from 'jose'
+import { type JWK, calculateJwkThumbprint as joseThumbprint } from 'jose'
 
 /** The RFC 7638 SHA-256 thumbprint of a public JWK, base64url-encoded: the value of `cnf.jkt` and `dpop_jkt`. */
 export function calculateJwkThumbprint(jwk: JWK): Promise<string> {

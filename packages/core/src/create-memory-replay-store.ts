@@ -26,7 +26,8 @@ const SWEEP_PER_CALL = 4
  */
 export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}): MemoryReplayStore {
   const maxEntries = options.maxEntries ?? 1_000_000
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new TypeError('maxEntries must be a positive integer')
+  if (!Number.isInteger(maxEntries) || maxEntries < 1)
+    throw new TypeError('maxEntries must be a positive integer')
   const now = options.now ?? Date.now
   // Insertion order approximates expiry order (every proof lives for the same window), so the oldest
   // entries sit at the head and are swept from there.

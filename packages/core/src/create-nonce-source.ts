@@ -19,7 +19,7 @@ export interface NonceSourceOptions {
 }
 
 export type NonceVerification =
-  | { status: 'valid'; /** True in the last step of its life: hand out a fresh one. */ expiresSoon: boolean }
+  | { status: 'valid' /** True in the last step of its life: hand out a fresh one. */; expiresSoon: boolean }
   | { status: 'stale' }
   | { status: 'invalid' }
 
@@ -45,7 +45,8 @@ export function createNonceSource(options: NonceSourceOptions): NonceSource {
     throw new TypeError('createNonceSource: secrets must hold at least one { id, secret }')
   }
   if (!(step > 0)) throw new TypeError('createNonceSource: step must be a positive number of seconds')
-  if (!Number.isInteger(window) || window < 1) throw new TypeError('createNonceSource: window must be an integer ≥ 1')
+  if (!Number.isInteger(window) || window < 1)
+    throw new TypeError('createNonceSource: window must be an integer ≥ 1')
   const ids = new Set<string>()
   const keys = new Map<string, Promise<CryptoKey>>()
   for (const { id, secret } of options.secrets) {
@@ -60,7 +61,10 @@ export function createNonceSource(options: NonceSourceOptions): NonceSource {
     }
     keys.set(
       id,
-      crypto.subtle.importKey('raw', material.slice(), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
+      crypto.subtle.importKey('raw', material.slice(), { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'sign',
+        'verify',
+      ]),
     )
   }
   const primary = (options.secrets[0] as NonceSecret).id

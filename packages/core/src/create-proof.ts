@@ -35,7 +35,8 @@ async function publicJwkOf(publicKey: CryptoKey): Promise<JWK> {
   if (jwk === undefined) {
     jwk = exportJWK(publicKey).then(({ kty, crv, x, y, e, n }) => {
       const members: Record<string, string> = { kty: kty as string }
-      for (const [name, value] of Object.entries({ crv, x, y, e, n })) if (value !== undefined) members[name] = value
+      for (const [name, value] of Object.entries({ crv, x, y, e, n }))
+        if (value !== undefined) members[name] = value
       return members as JWK
     })
     publicJwks.set(publicKey, jwk)
@@ -50,7 +51,8 @@ function stripQueryAndFragment(htu: string): string {
   } catch {
     throw new TypeError('createProof: htu must be an absolute URL')
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError('createProof: htu must be http(s)')
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new TypeError('createProof: htu must be http(s)')
   return `${url.origin}${url.pathname}`
 }
 
@@ -63,7 +65,8 @@ function randomJti(): string {
 
 /** Creates a DPoP proof JWT (RFC 9449 §4.2) signed with `keyPair.privateKey`. */
 export async function createProof(keyPair: DPoPKeyPair, options: CreateProofOptions): Promise<string> {
-  if (typeof options.htm !== 'string' || options.htm === '') throw new TypeError('createProof: htm is required')
+  if (typeof options.htm !== 'string' || options.htm === '')
+    throw new TypeError('createProof: htm is required')
   const htu = stripQueryAndFragment(options.htu)
   const alg = options.alg ?? algorithmOfKey(keyPair.privateKey)
   const jwk = await publicJwkOf(keyPair.publicKey)

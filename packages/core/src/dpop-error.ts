@@ -46,7 +46,7 @@ export class DPoPError extends Error {
   readonly description: string | undefined
   readonly nonce: string | undefined
   /** Errors of this class are safe to show to the client (they never carry untrusted input). */
-  readonly expose = true;
+  readonly expose = true
   readonly [DPoP_ERROR_BRAND] = true
 
   constructor(code: DPoPErrorCode, reason: string, options: DPoPErrorOptions = {}) {
@@ -74,5 +74,9 @@ export class DPoPError extends Error {
 
 /** True for a `DPoPError`, also one created by another copy of this package. */
 export function isDPoPError(value: unknown): value is DPoPError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DPoP_ERROR_BRAND] === true
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[DPoP_ERROR_BRAND] === true
+  )
 }

@@ -60,7 +60,9 @@ export function contextualizeError(
       ...(challenge.realm === undefined ? {} : { realm: challenge.realm }),
       ...(withError ? { error: error.code } : {}),
       ...(withError && error.description !== undefined ? { description: error.description } : {}),
-      ...(error.code === 'insufficient_scope' && challenge.scope !== undefined ? { scope: challenge.scope } : {}),
+      ...(error.code === 'insufficient_scope' && challenge.scope !== undefined
+        ? { scope: challenge.scope }
+        : {}),
       ...(challenge.resourceMetadata === undefined ? {} : { resourceMetadata: challenge.resourceMetadata }),
       ...(challenge.algs === undefined ? {} : { algs: challenge.algs }),
     })
@@ -68,7 +70,9 @@ export function contextualizeError(
       ? `, ${buildWWWAuthenticate({
           scheme: 'Bearer',
           ...(challenge.realm === undefined ? {} : { realm: challenge.realm }),
-          ...(challenge.resourceMetadata === undefined ? {} : { resourceMetadata: challenge.resourceMetadata }),
+          ...(challenge.resourceMetadata === undefined
+            ? {}
+            : { resourceMetadata: challenge.resourceMetadata }),
         })}`
       : ''
     headers['WWW-Authenticate'] = dpop + bearer

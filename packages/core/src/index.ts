@@ -30,8 +30,8 @@ export {
   statusFor,
 } from './error-context.js'
 export { type GenerateKeyPairOptions, generateKeyPair } from './generate-key-pair.js'
-export { type CachedKey, KeyCache } from './key-cache.js'
 export { algorithmOfKey } from './key-algorithm.js'
+export { type CachedKey, KeyCache } from './key-cache.js'
 export { LruCache } from './lru-cache.js'
 export { htuMatches, normalizeHtu } from './normalize-htu.js'
 export { type AuthorizationCredentials, parseAuthorization } from './parse-authorization.js'

@@ -21,5 +21,7 @@ export function algorithmOfKey(key: CryptoKey): DPoPAlgorithm {
       if (bits === '256' || bits === '384' || bits === '512') return `PS${bits}`
       break
   }
-  throw new TypeError('unsupported key: use an ECDSA P-256/384/521, Ed25519, RSASSA-PKCS1-v1_5 or RSA-PSS key')
+  throw new TypeError(
+    'unsupported key: use an ECDSA P-256/384/521, Ed25519, RSASSA-PKCS1-v1_5 or RSA-PSS key',
+  )
 }

@@ -2,7 +2,8 @@
 export class LruCache<K, V> {
   readonly #entries = new Map<K, V>()
   constructor(readonly maxEntries: number) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new TypeError('maxEntries must be a positive integer')
+    if (!Number.isInteger(maxEntries) || maxEntries < 1)
+      throw new TypeError('maxEntries must be a positive integer')
   }
 
   get size(): number {

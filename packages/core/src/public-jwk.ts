@@ -7,7 +7,13 @@ export type PublicJwk =
   | { kty: 'RSA'; e: string; n: string }
   | { kty: 'OKP'; crv: string; x: string }
 
-export type JwkProblem = 'jwk_missing' | 'jwk_private' | 'jwk_symmetric' | 'jwk_mismatch' | 'jwk_invalid' | 'jwk_weak'
+export type JwkProblem =
+  | 'jwk_missing'
+  | 'jwk_private'
+  | 'jwk_symmetric'
+  | 'jwk_mismatch'
+  | 'jwk_invalid'
+  | 'jwk_weak'
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const
 const B64URL = /^[A-Za-z0-9_-]+$/

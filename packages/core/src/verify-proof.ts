@@ -83,12 +83,26 @@ export interface VerifiedProof {
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/**
+ * Base64url without padding whose unused trailing bits are zero (RFC 4648 §3.5), so that one JWS has
+ * exactly one encoding: a proof with another last character is a different, rejected, proof.
+ */
+function isCanonicalSegment(segment: string): boolean {
+  if (!SEGMENT.test(segment)) return false
+  const rest = segment.length % 4
+  if (rest === 1) return false
+  if (rest === 0) return true
+  const last = ALPHABET.indexOf(segment[segment.length - 1] as string)
+  return (last & (rest === 2 ? 0b1111 : 0b11)) === 0
+}
 const decoder = new TextDecoder('utf-8', { fatal: true })
 const defaultKeyCache = new KeyCache()
 let defaultReplayStore: ReplayStore | undefined
 
 function decodeSegment(segment: string): Record<string, unknown> | undefined {
-  if (!SEGMENT.test(segment) || segment.length % 4 === 1) return undefined
+  if (!isCanonicalSegment(segment)) return undefined
   try {
     return parseJsonObject(decoder.decode(base64url.decode(segment)))
   } catch {
@@ -114,7 +128,8 @@ export async function verifyProof(
   request: DPoPHttpRequest,
   options: VerifyProofOptions = {},
 ): Promise<VerifiedProof> {
-  const algorithms = options.algorithms === undefined ? DEFAULT_ALGORITHMS : assertAlgorithms(options.algorithms)
+  const algorithms =
+    options.algorithms === undefined ? DEFAULT_ALGORITHMS : assertAlgorithms(options.algorithms)
   const maxAge = options.maxAge ?? 300
   const clockTolerance = options.clockTolerance ?? 5
   const maxProofLength = options.maxProofLength ?? 8192
@@ -142,7 +157,7 @@ export async function verifyProof(
   const parts = proof.split('.')
   if (parts.length !== 3) throw invalid('malformed', 'DPoP proof is not a compact JWS')
   const [protectedSegment, payloadSegment, signatureSegment] = parts as [string, string, string]
-  if (!SEGMENT.test(signatureSegment)) throw invalid('malformed', 'DPoP proof is not a compact JWS')
+  if (!isCanonicalSegment(signatureSegment)) throw invalid('malformed', 'DPoP proof is not a compact JWS')
   const header = decodeSegment(protectedSegment)
   if (header === undefined) throw invalid('malformed', 'DPoP proof header is not a JSON object')
   const claims = decodeSegment(payloadSegment)
@@ -157,7 +172,10 @@ export async function verifyProof(
   if (header.crit !== undefined) throw invalid('crit', 'DPoP proof uses unsupported critical parameters')
   const jwk = toPublicJwk(header.jwk, alg as DPoPAlgorithm)
   if (typeof jwk === 'string') {
-    throw invalid(jwk, jwk === 'jwk_private' ? 'DPoP proof jwk must not be a private key' : 'DPoP proof jwk is not acceptable')
+    throw invalid(
+      jwk,
+      jwk === 'jwk_private' ? 'DPoP proof jwk must not be a private key' : 'DPoP proof jwk is not acceptable',
+    )
   }
 
   // Step 3: required claims and their types.
@@ -167,7 +185,8 @@ export async function verifyProof(
   }
   if (typeof htm !== 'string') throw invalid('claims', 'DPoP proof htm missing or invalid')
   if (typeof htu !== 'string') throw invalid('claims', 'DPoP proof htu missing or invalid')
-  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw invalid('claims', 'DPoP proof iat missing or invalid')
+  if (typeof iat !== 'number' || !Number.isFinite(iat))
+    throw invalid('claims', 'DPoP proof iat missing or invalid')
 
   // Steps 8-9: the request it was made for. Methods are case-sensitive (RFC 9110 §9.1).
   if (htm !== request.method) throw invalid('htm', 'DPoP proof htm does not match the request method')
@@ -202,7 +221,10 @@ export async function verifyProof(
     )
   } catch (cause) {
     throw contextualizeError(
-      new DPoPError('invalid_dpop_proof', 'jwk_invalid', { description: 'DPoP proof jwk is not acceptable', cause }),
+      new DPoPError('invalid_dpop_proof', 'jwk_invalid', {
+        description: 'DPoP proof jwk is not acceptable',
+        cause,
+      }),
       context,
       challenge,
     )
@@ -221,7 +243,8 @@ export async function verifyProof(
       if (claims.nonce === undefined) throw await challengeNonce('nonce_missing', 'DPoP nonce required')
       const result = await nonceOptions.source.verify(claims.nonce)
       if (result.status === 'stale') throw await challengeNonce('nonce_stale', 'DPoP nonce expired')
-      if (result.status === 'invalid') throw await challengeNonce('nonce_invalid', 'DPoP nonce not recognized')
+      if (result.status === 'invalid')
+        throw await challengeNonce('nonce_invalid', 'DPoP nonce not recognized')
       if (result.expiresSoon) responseHeaders['DPoP-Nonce'] = await nonceOptions.source.issue()
     }
   }
@@ -236,8 +259,8 @@ export async function verifyProof(
   }
 
   // Last, once everything else passed: the replay reservation (§11.1), for the whole acceptance window.
-  const replayStore =
-    options.replayStore === undefined ? (defaultReplayStore ??= createMemoryReplayStore()) : options.replayStore
+  if (options.replayStore === undefined) defaultReplayStore ??= createMemoryReplayStore()
+  const replayStore = options.replayStore ?? (defaultReplayStore as ReplayStore)
   if (replayStore !== false) {
     const replayKey = await sha256Base64url(`${cached.thumbprint}.${jti}`, 16)
     const expiresAt = (Math.max(iat, now) + maxAge + clockTolerance) * 1000
@@ -246,10 +269,14 @@ export async function verifyProof(
       fresh = await replayStore.reserve(replayKey, expiresAt)
     } catch (cause) {
       throw contextualizeError(
-        new DPoPError('temporarily_unavailable', isDPoPError(cause) ? cause.reason : 'replay_store_unavailable', {
-          description: 'replay protection unavailable',
-          cause,
-        }),
+        new DPoPError(
+          'temporarily_unavailable',
+          isDPoPError(cause) ? cause.reason : 'replay_store_unavailable',
+          {
+            description: 'replay protection unavailable',
+            cause,
+          },
+        ),
         context,
         challenge,
       )

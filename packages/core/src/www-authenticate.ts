@@ -37,7 +37,8 @@ export function buildWWWAuthenticate(options: BuildWWWAuthenticateOptions = {}):
   if (options.resourceMetadata !== undefined) {
     params.push(`resource_metadata=${quoteString(options.resourceMetadata)}`)
   }
-  if (options.algs !== undefined && options.algs.length > 0) params.push(`algs=${quoteString(options.algs.join(' '))}`)
+  if (options.algs !== undefined && options.algs.length > 0)
+    params.push(`algs=${quoteString(options.algs.join(' '))}`)
   const scheme = options.scheme ?? 'DPoP'
   return params.length > 0 ? `${scheme} ${params.join(', ')}` : scheme
 }
@@ -46,7 +47,10 @@ class Cursor {
   index = 0
   constructor(readonly text: string) {}
   skipSpace(): void {
-    while (this.index < this.text.length && (this.text[this.index] === ' ' || this.text[this.index] === '\t')) {
+    while (
+      this.index < this.text.length &&
+      (this.text[this.index] === ' ' || this.text[this.index] === '\t')
+    ) {
       this.index++
     }
   }
@@ -99,7 +103,9 @@ export function parseWWWAuthenticate(header: string | readonly string[]): Challe
   const cursor = new Cursor(header)
   const challenges: Challenge[] = []
   const malformed = () =>
-    new DPoPError('invalid_request', 'www_authenticate_malformed', { description: 'malformed WWW-Authenticate' })
+    new DPoPError('invalid_request', 'www_authenticate_malformed', {
+      description: 'malformed WWW-Authenticate',
+    })
   while (true) {
     cursor.skipSpace()
     while (cursor.peek() === ',') {

@@ -1,0 +1,64 @@
+import { decodeJwt, decodeProtectedHeader } from 'jose'
+import { describe, expect, it } from 'vitest'
+import { calculateAccessTokenHash } from './calculate-access-token-hash.js'
+import { createProof } from './create-proof.js'
+import { generateKeyPair } from './generate-key-pair.js'
+
+describe('RFC 9449 §4.2 DPoP proof JWT syntax', () => {
+  it('creates a proof with typ, alg, public jwk and the required claims', async () => {
+    const keyPair = await generateKeyPair('ES256')
+    const proof = await createProof(keyPair, { htm: 'GET', htu: 'https://h.example/p?q=1#f' })
+    const header = decodeProtectedHeader(proof)
+    const claims = decodeJwt(proof)
+    expect(header).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256' })
+    expect(Object.keys(header.jwk ?? {}).sort()).toEqual(['crv', 'kty', 'x', 'y'])
+    expect(claims.htu).toBe('https://h.example/p')
+    expect(claims.htm).toBe('GET')
+    expect(Math.abs((claims.iat as number) - Date.now() / 1000)).toBeLessThan(5)
+    expect(claims.ath).toBeUndefined()
+    expect(claims.nonce).toBeUndefined()
+  })
+  it('adds ath for an access token and a nonce', async () => {
+    const keyPair = await generateKeyPair('EdDSA')
+    const proof = await createProof(keyPair, {
+      htm: 'POST',
+      htu: 'https://h/p',
+      accessToken: 'tok',
+      nonce: 'n',
+    })
+    expect(decodeProtectedHeader(proof).alg).toBe('EdDSA')
+    expect(decodeJwt(proof)).toMatchObject({ ath: await calculateAccessTokenHash('tok'), nonce: 'n' })
+  })
+  it('uses random jti of at least 96 bits, unique', async () => {
+    const keyPair = await generateKeyPair('ES256')
+    const jtis = new Set<string>()
+    for (let i = 0; i < 200; i++)
+      jtis.add(decodeJwt(await createProof(keyPair, { htm: 'GET', htu: 'https://h/' })).jti as string)
+    expect(jtis.size).toBe(200)
+    for (const jti of jtis) expect(jti.length * 4).toBeGreaterThanOrEqual(96)
+  })
+  it('derives alg from RSA keys', async () => {
+    for (const alg of ['RS256', 'PS256'] as const) {
+      const proof = await createProof(await generateKeyPair(alg), { htm: 'GET', htu: 'https://h/' })
+      expect(decodeProtectedHeader(proof).alg).toBe(alg)
+    }
+  })
+  it('rejects bad input', async () => {
+    const keyPair = await generateKeyPair('ES256')
+    await expect(createProof(keyPair, { htm: 'GET', htu: '/relative' })).rejects.toThrow(TypeError)
+    await expect(createProof(keyPair, { htm: '', htu: 'https://h/' })).rejects.toThrow(TypeError)
+  })
+})
+
+describe('generateKeyPair', () => {
+  it('makes non-extractable private keys by default', async () => {
+    const keyPair = await generateKeyPair('ES256')
+    expect(keyPair.privateKey.extractable).toBe(false)
+    expect(keyPair.publicKey.extractable).toBe(true)
+    expect((await generateKeyPair('ES256', { extractable: true })).privateKey.extractable).toBe(true)
+  })
+  it('refuses weak RSA and unknown algorithms', async () => {
+    await expect(generateKeyPair('RS256', { modulusLength: 1024 })).rejects.toThrow(TypeError)
+    await expect(generateKeyPair('HS256' as never)).rejects.toThrow(TypeError)
+  })
+})

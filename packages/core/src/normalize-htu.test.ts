@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { htuMatches, normalizeHtu } from './normalize-htu.js'
+
+describe('RFC 3986 §6.2.2 and §6.2.3 normalization of htu (RFC 9449 §4.3 step 9)', () => {
+  it.each([
+    ['HTTPS://Server.Example.COM/token', 'https://server.example.com/token'],
+    ['https://server.example.com:443/token', 'https://server.example.com/token'],
+    ['http://server.example.com:80/token', 'http://server.example.com/token'],
+    ['https://server.example.com:8443/token', 'https://server.example.com:8443/token'],
+    ['https://server.example.com', 'https://server.example.com/'],
+    ['https://server.example.com/a/%7euser', 'https://server.example.com/a/~user'],
+    ['https://server.example.com/a%2fb', 'https://server.example.com/a%2Fb'],
+    ['https://server.example.com/%41%42c', 'https://server.example.com/ABc'],
+    ['https://server.example.com/a/./b/../c', 'https://server.example.com/a/c'],
+    ['https://server.example.com/token?x=1', 'https://server.example.com/token'],
+    ['https://server.example.com/token#frag', 'https://server.example.com/token'],
+    ['https://server.example.com/token?x#y', 'https://server.example.com/token'],
+    ['https://[2001:DB8::1]:443/p', 'https://[2001:db8::1]/p'],
+    ['http://[::1]:8080/p', 'http://[::1]:8080/p'],
+    ['http://127.0.0.1:4000/token', 'http://127.0.0.1:4000/token'],
+  ])('%s → %s', (input, expected) => {
+    expect(normalizeHtu(input)).toBe(expected)
+  })
+
+  it.each([
+    ['a relative reference', '/token'],
+    ['a non-http scheme', 'ftp://server.example.com/token'],
+    ['javascript:', 'javascript:alert(1)'],
+    ['credentials', 'https://user:pass@server.example.com/token'],
+    ['a space', 'https://server.example.com/to ken'],
+    ['a backslash', 'https://server.example.com\\token'],
+    ['a control character', 'https://server.example.com/\ttoken'],
+    ['an empty string', ''],
+  ])('rejects %s', (_, input) => {
+    expect(() => normalizeHtu(input)).toThrow(TypeError)
+  })
+
+  it.each([
+    ['https://server.example.com/token', 'https://SERVER.example.com:443/token?a=b', true],
+    ['https://server.example.com/token', 'https://server.example.com/token/', false],
+    ['https://server.example.com/token', 'https://server.example.com/Token', false],
+    ['https://server.example.com/token', 'http://server.example.com/token', false],
+    ['https://server.example.com/token', 'https://server.example.com:444/token', false],
+    ['https://server.example.com/token', 'https://server.example.org/token', false],
+    ['https://server.example.com/a/%7Eb', 'https://server.example.com/a/~b', true],
+    ['not a url', 'https://server.example.com/token', false],
+  ])('htuMatches(%s, %s) is %s', (claim, url, expected) => {
+    expect(htuMatches(claim, url)).toBe(expected)
+  })
+})
