@@ -1,0 +1,8 @@
+export { assertPublicUrl } from './assert-public-url.js'
+export { createNeutralRequest, type NeutralHeaders } from './create-neutral-request.js'
+export { type ResolveRequestUrlInput, resolveRequestUrl } from './resolve-request-url.js'
+export {
+  type AllowedOrigins,
+  type ResourceCorsOptions,
+  resourceCorsHeaders,
+} from './resource-cors-headers.js'
