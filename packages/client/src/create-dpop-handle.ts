@@ -1,0 +1,168 @@
+import {
+  algorithmOfKey,
+  calculateJwkThumbprint,
+  createProof,
+  type DPoPAlgorithm,
+  generateKeyPair,
+  LruCache,
+} from '@dpop/core'
+import { exportJWK, type JWK } from 'jose'
+import type { DPoPKeyStore } from './key-store.js'
+import { ServerClock } from './server-clock.js'
+
+export interface DPoPHandleOptions {
+  /** The key pair to sign proofs with. @default loaded from `keyStore`, else generated (non-extractable) */
+  keyPair?: CryptoKeyPair
+  /** The algorithm of a generated key, or of `keyPair` when its parameters do not fix it. @default 'ES256' */
+  alg?: DPoPAlgorithm
+  /** Loads the key pair, or saves a newly generated one (ignored when `keyPair` is given). */
+  keyStore?: DPoPKeyStore
+  /** How many origins' nonces are remembered, least recently used first out. @default 100 */
+  maxNonceOrigins?: number
+  /**
+   * A server clock farther than this from ours, in seconds, is adopted as the proof clock: proofs are checked
+   * against the server's clock (RFC 9449 §11.1), and a client whose clock is minutes off is otherwise rejected.
+   * @default 30
+   */
+  clockSkewThreshold?: number
+  /** The largest clock offset adopted, in seconds. @default 86400 */
+  maxClockOffset?: number
+  /** The local clock in epoch milliseconds. @default Date.now */
+  now?: () => number
+}
+
+/** What a proof is for: one HTTP request (RFC 9449 §4.2). */
+export interface ProofRequest {
+  /** The method as sent. */
+  method: string
+  /** The absolute target URL; query and fragment are left out of `htu`. */
+  url: string | URL
+  /** The access token the request carries: adds `ath` (§7). */
+  accessToken?: string
+  /** A nonce to use instead of the one remembered for the URL's origin. */
+  nonce?: string
+}
+
+/** One DPoP key pair with what a client learns while using it: nonces per origin and the server clock. */
+export interface DPoPHandle {
+  readonly keyPair: CryptoKeyPair
+  readonly algorithm: DPoPAlgorithm
+  /** The public key as a JWK (members of RFC 7638 only). */
+  readonly publicJwk: JWK
+  /** The RFC 7638 thumbprint of the public key: `dpop_jkt` and the token's `cnf.jkt`. */
+  readonly thumbprint: string
+  /** Milliseconds added to the local clock for `iat`; 0 until a server's clock is found to differ. */
+  readonly clockOffset: number
+  /** The local clock, in epoch milliseconds. */
+  now(): number
+  /** A fresh proof (new `jti`, `iat` on the server's clock, the origin's nonce). */
+  createProof(request: ProofRequest): Promise<string>
+  /** The last nonce the origin of `url` gave; never one from another origin. */
+  nonceFor(url: string | URL): string | undefined
+  rememberNonce(url: string | URL, nonce: string): void
+  /**
+   * Learns from a response: its `DPoP-Nonce` for the origin of `url` and its `Date` for the clock.
+   * `sentAt` is `now()` when the request left. Returns true when the clock offset changed.
+   */
+  observeResponse(url: string | URL, response: Response, sentAt: number): boolean
+}
+
+const NONCE = /^[\x21\x23-\x5b\x5d-\x7e]+$/ // RFC 9449 §8.1: NQCHAR
+
+function originOf(url: string | URL): string | undefined {
+  try {
+    const origin = new URL(url).origin
+    return origin === 'null' ? undefined : origin
+  } catch {
+    return undefined
+  }
+}
+
+async function resolveKeyPair(options: DPoPHandleOptions): Promise<CryptoKeyPair> {
+  if (options.keyPair !== undefined) return options.keyPair
+  const alg = options.alg ?? 'ES256'
+  const store = options.keyStore
+  if (store === undefined) return generateKeyPair(alg)
+  const stored = await store.load()
+  if (
+    stored !== undefined &&
+    (options.alg === undefined || algorithmOfKey(stored.privateKey) === options.alg)
+  ) {
+    return stored
+  }
+  const extractable = store.needsExtractableKey === true
+  const generated = await generateKeyPair(alg, { extractable })
+  await store.save(generated)
+  if (!extractable) return generated
+  const reloaded = await store.load()
+  if (reloaded === undefined)
+    throw new Error('createDPoPHandle: the key store lost the key pair it just saved')
+  return reloaded
+}
+
+/**
+ * Creates a handle on one key pair: the given one, the one in `keyStore`, or a new one whose private key
+ * cannot be exported.
+ */
+export async function createDPoPHandle(options: DPoPHandleOptions = {}): Promise<DPoPHandle> {
+  const now = options.now ?? Date.now
+  const threshold = options.clockSkewThreshold ?? 30
+  const maximum = options.maxClockOffset ?? 86_400
+  if (!(threshold >= 0) || !(maximum >= 0)) {
+    throw new TypeError(
+      'createDPoPHandle: clockSkewThreshold and maxClockOffset must be non-negative seconds',
+    )
+  }
+  const nonces = new LruCache<string, string>(options.maxNonceOrigins ?? 100)
+  const clock = new ServerClock(threshold * 1000, maximum * 1000)
+  const keyPair = await resolveKeyPair(options)
+  const algorithm =
+    options.alg !== undefined && options.keyPair !== undefined
+      ? options.alg
+      : algorithmOfKey(keyPair.privateKey)
+  const { kty, crv, x, y, e, n } = await exportJWK(keyPair.publicKey)
+  const publicJwk = Object.fromEntries(
+    Object.entries({ kty, crv, x, y, e, n }).filter(([, value]) => value !== undefined),
+  ) as JWK
+  const thumbprint = await calculateJwkThumbprint(publicJwk)
+
+  const handle: DPoPHandle = {
+    keyPair,
+    algorithm,
+    publicJwk,
+    thumbprint,
+    get clockOffset() {
+      return clock.offset
+    },
+    now,
+    async createProof(request) {
+      const url = String(request.url)
+      const nonce = request.nonce ?? handle.nonceFor(url)
+      return createProof(keyPair, {
+        htm: request.method,
+        htu: url,
+        iat: Math.floor((now() + clock.offset) / 1000),
+        alg: algorithm,
+        ...(request.accessToken === undefined ? {} : { accessToken: request.accessToken }),
+        ...(nonce === undefined ? {} : { nonce }),
+      })
+    },
+    nonceFor(url) {
+      const origin = originOf(url)
+      return origin === undefined ? undefined : nonces.get(origin)
+    },
+    rememberNonce(url, nonce) {
+      const origin = originOf(url)
+      if (origin !== undefined && NONCE.test(nonce)) nonces.set(origin, nonce)
+    },
+    observeResponse(url, response, sentAt) {
+      const nonce = response.headers.get('dpop-nonce')
+      if (nonce !== null) handle.rememberNonce(url, nonce.trim())
+      const date = response.headers.get('date')
+      // A cached response (Age) carries the Date of when it was first produced.
+      if (date === null || response.headers.has('age')) return false
+      return clock.observe(date, sentAt, now())
+    },
+  }
+  return handle
+}

@@ -1,0 +1,1 @@
+export { createFileKeyStore } from './create-file-key-store.js'
