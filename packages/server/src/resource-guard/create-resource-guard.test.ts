@@ -1,6 +1,11 @@
 import { createNonceSource, type DPoPError, isDPoPError, parseWWWAuthenticate } from '@dpop/core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { type AccessTokenClaims, createResourceGuard, type ResourceGuardOptions } from './index.js'
+import {
+  type AccessTokenClaims,
+  createNeutralRequest,
+  createResourceGuard,
+  type ResourceGuardOptions,
+} from './index.js'
 import {
   AUDIENCE,
   type ClientKey,
@@ -187,6 +192,21 @@ describe('RFC 9449 §7.1 DPoP-bound access token at a resource', () => {
     )
     expect(error.status).toBe(400)
     expect(error.code).toBe('invalid_request')
+    expect(error.reason).toBe('header_multiple')
+  })
+
+  it('rejects an Authorization header Node would have dropped, seen through rawHeaders', async () => {
+    const { token, dpop } = await dpopRequest()
+    const req = createNeutralRequest('GET', URL_, { authorization: `DPoP ${token}`, dpop }, [
+      'Authorization',
+      `DPoP ${token}`,
+      'Authorization',
+      'DPoP other',
+      'DPoP',
+      dpop,
+    ])
+    const error = await rejection(guard().authenticate(req))
+    expect(error.status).toBe(400)
     expect(error.reason).toBe('header_multiple')
   })
 
