@@ -210,6 +210,16 @@ describe('RFC 9449 §7.1 DPoP-bound access token at a resource', () => {
     expect(error.reason).toBe('header_multiple')
   })
 
+  it('rejects two Authorization headers folded by a Fetch Headers object', async () => {
+    const { token, dpop } = await dpopRequest()
+    const headers = new Headers({ DPoP: dpop })
+    headers.append('Authorization', `DPoP ${token}`)
+    headers.append('Authorization', `DPoP ${token}`)
+    const error = await rejection(guard().authenticate(createNeutralRequest('GET', URL_, headers)))
+    expect(error.status).toBe(400)
+    expect(error.code).toBe('invalid_request')
+  })
+
   it('rejects a malformed Authorization header with 400 invalid_request', async () => {
     const error = await rejection(guard().authenticate(request({ Authorization: 'DPoP a b' })))
     expect(error.status).toBe(400)

@@ -62,7 +62,12 @@ export interface ResourceGuardOptions {
   verifyAccessToken?: AccessTokenVerifier
   /** Cache of verified token claims, keyed by token hash. `false` verifies on every request. */
   tokenCache?: TokenCacheOptions | false
-  /** Also accept unbound tokens with the `Bearer` scheme (RFC 9449 §7.2 mixed mode). @default false */
+  /**
+   * Also accept unbound tokens with the `Bearer` scheme (RFC 9449 §7.2 mixed mode); challenges then offer
+   * `Bearer` too. A bound token sent as `Bearer` is always rejected; a `DPoP` header sent with an unbound
+   * `Bearer` token is ignored (a proof cannot bind a token that names no key).
+   * @default false
+   */
   allowBearer?: boolean
   /** Scopes every request needs; `authenticate` may add more. */
   requiredScopes?: readonly string[]
