@@ -1,0 +1,67 @@
+import { DPoPError } from '@dpop/core'
+import type { AuthorizationServerRequest } from './types.js'
+
+/** Request parameters where a repeated parameter is an error (RFC 6749 §3.1). */
+export interface Parameters {
+  /** The value, `undefined` when absent or empty (RFC 6749 §3.1: empty means omitted); throws on duplicates. */
+  get(name: string): string | undefined
+  /** Every parameter as sent, for hooks that read their own fields. */
+  readonly search: URLSearchParams
+}
+
+export function toParameters(search: URLSearchParams): Parameters {
+  return {
+    search,
+    get(name) {
+      const values = search.getAll(name).filter((value) => value !== '')
+      if (values.length > 1) {
+        throw new DPoPError('invalid_request', 'duplicate_parameter', {
+          description: 'a request parameter was given more than once',
+        })
+      }
+      return values[0]
+    },
+  }
+}
+
+/** The body as form parameters: a string is parsed as `application/x-www-form-urlencoded`. */
+export function readFormBody(body: AuthorizationServerRequest['body']): URLSearchParams {
+  if (body === undefined) return new URLSearchParams()
+  if (typeof body === 'string') return new URLSearchParams(body)
+  if (body instanceof URLSearchParams) return new URLSearchParams(body)
+  const search = new URLSearchParams()
+  for (const [name, value] of Object.entries(body)) {
+    if (value === undefined) continue
+    if (typeof value === 'string') search.append(name, value)
+    else if (Array.isArray(value)) for (const item of value) search.append(name, String(item))
+    else {
+      throw new DPoPError('invalid_request', 'body_malformed', {
+        description: 'request body must be form parameters',
+      })
+    }
+  }
+  return search
+}
+
+/** The single value of a header, `undefined` when absent; several values are an error. */
+export function singleHeader(request: AuthorizationServerRequest, name: string): string | undefined {
+  const value = request.header(name)
+  if (value === undefined || typeof value === 'string') return value
+  if (value.length > 1) {
+    throw new DPoPError('invalid_request', 'header_multiple', {
+      description: 'a request header was given more than once',
+    })
+  }
+  return value[0]
+}
+
+/** Rejects a body that is declared as something other than form parameters (RFC 6749 §3.2). */
+export function assertFormContentType(request: AuthorizationServerRequest): void {
+  const contentType = singleHeader(request, 'content-type')
+  if (contentType === undefined || typeof request.body !== 'string') return
+  if (contentType.split(';')[0]?.trim().toLowerCase() !== 'application/x-www-form-urlencoded') {
+    throw new DPoPError('invalid_request', 'content_type', {
+      description: 'the body must be application/x-www-form-urlencoded',
+    })
+  }
+}

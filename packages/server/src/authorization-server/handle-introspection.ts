@@ -1,0 +1,82 @@
+import { DPoPError } from '@dpop/core'
+import { authenticateClient } from './client-authentication.js'
+import { findAccessToken, findRefreshToken } from './find-token.js'
+import { assertFormContentType, readFormBody, toParameters } from './form-body.js'
+import { clientErrorHeaders } from './handle-token.js'
+import { errorResponse, jsonResponse, methodNotAllowed } from './responses.js'
+import type { ServerContext } from './server-context.js'
+import type { ClientRecord } from './storage.js'
+import type { AuthorizationServerRequest, AuthorizationServerResponse } from './types.js'
+
+async function introspectAccessToken(context: ServerContext, token: string) {
+  const info = await findAccessToken(context, token)
+  if (info === undefined || (await context.storage.isAccessTokenRevoked(info.jti))) return undefined
+  return {
+    active: true,
+    ...(info.scope === '' ? {} : { scope: info.scope }),
+    client_id: info.clientId,
+    sub: info.subject,
+    aud: info.audience,
+    iss: context.config.issuer,
+    jti: info.jti,
+    iat: info.issuedAt,
+    exp: info.expiresAt,
+    // RFC 9449 §6.2: the binding and the token type.
+    token_type: info.jkt === undefined ? 'Bearer' : 'DPoP',
+    ...(info.jkt === undefined ? {} : { cnf: { jkt: info.jkt } }),
+  }
+}
+
+async function introspectRefreshToken(context: ServerContext, token: string) {
+  const found = await findRefreshToken(context, token)
+  if (found === undefined || found.status !== 'active' || found.record.expiresAt <= context.config.now())
+    return undefined
+  const { record } = found
+  return {
+    active: true,
+    ...(record.scope === '' ? {} : { scope: record.scope }),
+    client_id: record.clientId,
+    sub: record.subject,
+    iss: context.config.issuer,
+    iat: record.issuedAt,
+    exp: Math.floor(record.expiresAt / 1000),
+    ...(record.jkt === undefined ? {} : { cnf: { jkt: record.jkt } }),
+  }
+}
+
+/**
+ * Token introspection (RFC 7662) for authenticated confidential clients (resource servers): access and
+ * refresh tokens, `{ active: false }` for anything expired, revoked, rotated or unknown.
+ */
+export async function handleIntrospection(
+  context: ServerContext,
+  request: AuthorizationServerRequest,
+): Promise<AuthorizationServerResponse> {
+  if (request.method !== 'POST') return methodNotAllowed('POST')
+  let client: ClientRecord | undefined
+  try {
+    assertFormContentType(request)
+    const parameters = toParameters(readFormBody(request.body))
+    client = (await authenticateClient(context, request, parameters)).client
+    if (client.tokenEndpointAuthMethod === 'none') {
+      throw new DPoPError('invalid_client', 'public_client', {
+        description: 'introspection requires client authentication',
+      })
+    }
+    const token = parameters.get('token')
+    if (token === undefined)
+      throw new DPoPError('invalid_request', 'token_missing', { description: 'token is required' })
+    const hint = parameters.get('token_type_hint')
+    const order =
+      hint === 'refresh_token'
+        ? [introspectRefreshToken, introspectAccessToken]
+        : [introspectAccessToken, introspectRefreshToken]
+    for (const introspect of order) {
+      const answer = await introspect(context, token)
+      if (answer !== undefined) return jsonResponse(200, answer)
+    }
+    return jsonResponse(200, { active: false })
+  } catch (error) {
+    return errorResponse(error, clientErrorHeaders(context, request, client, error))
+  }
+}

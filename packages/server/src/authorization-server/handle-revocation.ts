@@ -1,0 +1,77 @@
+import { DPoPError } from '@dpop/core'
+import { authenticateClient } from './client-authentication.js'
+import { corsHeaders, preflightResponse } from './cors.js'
+import { findAccessToken, findRefreshToken } from './find-token.js'
+import { assertFormContentType, readFormBody, toParameters } from './form-body.js'
+import { clientErrorHeaders, originAllowed } from './handle-token.js'
+import { errorResponse, methodNotAllowed } from './responses.js'
+import type { ServerContext } from './server-context.js'
+import type { ClientRecord } from './storage.js'
+import type { AuthorizationServerRequest, AuthorizationServerResponse } from './types.js'
+
+const notYours = () =>
+  new DPoPError('unauthorized_client', 'token_client_mismatch', {
+    description: 'the token was not issued to this client',
+  })
+
+async function revokeRefreshToken(
+  context: ServerContext,
+  client: ClientRecord,
+  token: string,
+): Promise<boolean> {
+  const found = await findRefreshToken(context, token)
+  if (found === undefined) return false
+  if (found.record.clientId !== client.clientId) throw notYours()
+  const { now, refreshTokenLifetime } = context.config
+  await context.storage.revokeRefreshTokenFamily(found.record.familyId, now() + refreshTokenLifetime * 1000)
+  return true
+}
+
+async function revokeAccessToken(
+  context: ServerContext,
+  client: ClientRecord,
+  token: string,
+): Promise<boolean> {
+  const info = await findAccessToken(context, token)
+  if (info === undefined) return false
+  if (info.clientId !== client.clientId) throw notYours()
+  await context.storage.revokeAccessToken(info.jti, info.expiresAt * 1000)
+  return true
+}
+
+/**
+ * Token revocation (RFC 7009): a refresh token revokes its whole family, an access token is remembered as
+ * revoked (by `jti`) until it expires. Unknown tokens answer 200 (§2.2); a client may only revoke its own.
+ */
+export async function handleRevocation(
+  context: ServerContext,
+  request: AuthorizationServerRequest,
+): Promise<AuthorizationServerResponse> {
+  if (request.method === 'OPTIONS')
+    return preflightResponse(request, originAllowed(context, request, undefined), 'POST')
+  if (request.method !== 'POST') return methodNotAllowed('POST, OPTIONS')
+  let client: ClientRecord | undefined
+  try {
+    assertFormContentType(request)
+    const parameters = toParameters(readFormBody(request.body))
+    client = (await authenticateClient(context, request, parameters)).client
+    const token = parameters.get('token')
+    if (token === undefined)
+      throw new DPoPError('invalid_request', 'token_missing', { description: 'token is required' })
+    const order =
+      parameters.get('token_type_hint') === 'refresh_token'
+        ? [revokeRefreshToken, revokeAccessToken]
+        : [revokeAccessToken, revokeRefreshToken]
+    for (const revoke of order) if (await revoke(context, client, token)) break
+    return {
+      status: 200,
+      headers: {
+        'Cache-Control': 'no-store',
+        ...corsHeaders(request, originAllowed(context, request, client)),
+      },
+      body: '',
+    }
+  } catch (error) {
+    return errorResponse(error, clientErrorHeaders(context, request, client, error))
+  }
+}

@@ -1,0 +1,24 @@
+import { base64url } from 'jose'
+
+const encoder = new TextEncoder()
+
+/** base64url(SHA-256(text)): how secrets, codes and tokens are stored. */
+export async function sha256(text: string): Promise<string> {
+  return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text))))
+}
+
+/** 256 random bits, base64url: codes, tokens, ids. */
+export function randomToken(bytes = 32): string {
+  return base64url.encode(crypto.getRandomValues(new Uint8Array(bytes)))
+}
+
+/**
+ * Compares two strings in time independent of where they differ. Callers pass equal-length digests
+ * (SHA-256 of secrets), so the length check leaks nothing.
+ */
+export function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let difference = 0
+  for (let index = 0; index < a.length; index++) difference |= a.charCodeAt(index) ^ b.charCodeAt(index)
+  return difference === 0
+}
