@@ -38,15 +38,14 @@ function accessTokenOf(headers: Headers): string | undefined {
   try {
     credentials = parseAuthorization(value)
   } catch {
-    throw new TypeError('DPoP fetch: the Authorization header is malformed')
+    // Not a single token68 credential (a Basic header of an odd client, …): not an access token either.
+    return undefined
   }
-  if (credentials === undefined || credentials.scheme !== 'dpop') {
-    // RFC 9449 §7.1: a DPoP-bound access token goes with the DPoP scheme; Bearer would make it a bearer token.
-    throw new TypeError(
-      'DPoP fetch: send access tokens as "Authorization: DPoP <token>", not with another scheme',
-    )
+  // RFC 9449 §7.1: a DPoP-bound access token goes with the DPoP scheme; Bearer would make it a bearer token.
+  if (credentials?.scheme === 'bearer') {
+    throw new TypeError('DPoP fetch: send access tokens as "Authorization: DPoP <token>", never with Bearer')
   }
-  return credentials.token
+  return credentials?.scheme === 'dpop' ? credentials.token : undefined
 }
 
 function failure(reason: string, response: Response, description: string): DPoPError {

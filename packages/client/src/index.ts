@@ -1,3 +1,5 @@
+export type { AuthorizationServerMetadata } from './authorization-server-metadata.js'
+export type { ClientAuthenticationMethod } from './client-authentication.js'
 export { createDPoPFetch, type DPoPFetchOptions, type FetchFunction } from './create-dpop-fetch.js'
 export {
   createDPoPHandle,
@@ -7,4 +9,20 @@ export {
 } from './create-dpop-handle.js'
 export { createIndexedDBKeyStore, type IndexedDBKeyStoreOptions } from './create-indexeddb-key-store.js'
 export { createMemoryKeyStore } from './create-memory-key-store.js'
+export {
+  type AuthorizationCodeExchange,
+  type AuthorizationRequest,
+  type AuthorizationRequestOptions,
+  createOAuthClient,
+  type OAuthClient,
+  type OAuthClientOptions,
+  type TokenRequestOptions,
+} from './create-oauth-client.js'
+export { createTokenManager, type TokenManager, type TokenManagerOptions } from './create-token-manager.js'
+export {
+  type DiscoverAuthorizationServerOptions,
+  discoverAuthorizationServer,
+} from './discover-authorization-server.js'
 export type { DPoPKeyStore } from './key-store.js'
+export { isOAuthError, OAuthError, type OAuthErrorOptions } from './oauth-error.js'
+export type { TokenSet } from './token-set.js'

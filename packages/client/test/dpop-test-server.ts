@@ -26,6 +26,8 @@ export interface DPoPTestServerOptions {
   context?: DPoPErrorContext
   /** Answers a request whose proof passed. @default 200 JSON { ok: true } */
   respond?: (request: ReceivedRequest, response: ServerResponse) => void
+  /** Requests answered by `respond` without a proof check (metadata, the authorization endpoint). */
+  unprotected?: (path: string) => boolean
   /** Extra response headers on every response (CORS in the browser test). */
   headers?: Record<string, string>
 }
@@ -72,6 +74,10 @@ export async function startDPoPTestServer(options: DPoPTestServerOptions = {}): 
       failure: undefined,
     }
     requests.push(received)
+    if (options.unprotected?.(new URL(received.url).pathname) && options.respond) {
+      options.respond(received, response)
+      return
+    }
     const authorization = request.headers.authorization
     const accessToken = authorization?.toLowerCase().startsWith('dpop ') ? authorization.slice(5) : undefined
     try {
