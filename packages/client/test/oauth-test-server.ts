@@ -12,6 +12,8 @@ export interface OAuthTestServerOptions {
   discovery?: 'oauth' | 'openid'
   /** Whether the authorization endpoint adds `iss` to its redirect. @default true */
   sendIss?: boolean
+  /** Extra headers on every response (CORS in the browser test). */
+  headers?: Record<string, string>
 }
 
 export interface OAuthTestServer extends DPoPTestServer {
@@ -49,6 +51,7 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions = {})
   const server = await startDPoPTestServer({
     context: 'token',
     ...(options.requireNonce ? { requireNonce: true } : {}),
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
     unprotected: (path) => path.startsWith('/.well-known/') || path === '/authorize',
     respond: async (request, response) => {
       const url = new URL(request.url)
