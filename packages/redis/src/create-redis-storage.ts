@@ -1,0 +1,154 @@
+import type {
+  AccessTokenRecord,
+  ClientRecord,
+  CodeRecord,
+  InteractionRecord,
+  PushedRequestRecord,
+  RefreshTokenRecord,
+  Storage,
+} from '@dpop/server'
+import { assertPrefix, expiryArgument, keyPart } from './keys.js'
+import { asCaller, type RedisConnection } from './redis-connection.js'
+import { addMemberScript, revokeFamilyScript, rotateScript } from './refresh-token-scripts.js'
+import { assertTimeout, guarded } from './unavailable.js'
+import { decodeRecord, encodeRecord } from './versioned-json.js'
+
+export interface RedisStorageOptions {
+  /**
+   * Prepended to every key; no braces (the only hash tags are the stores' own `{family:<id>}`).
+   * @default 'dpop:'
+   */
+  prefix?: string
+  /**
+   * Upper bound in milliseconds on one storage call, on top of the client's own `commandTimeout`: past
+   * it the call rejects and the authorization server answers 503 `temporarily_unavailable`.
+   * @default 2000
+   */
+  timeout?: number
+}
+
+/**
+ * The authorization server's `Storage` on Redis ≥ 6.2, shared by every instance. Every record is
+ * versioned JSON (`{"v":1,…}`) stored with `PXAT` its `expiresAt`; codes, pushed requests and
+ * interactions are consumed with one `GETDEL`; refresh token rotation and family revocation are Lua
+ * scripts over keys of one `{family:<id>}` hash tag, so they stay atomic on Redis Cluster.
+ *
+ * Keys: `client:<id>`, `code:<hash>`, `par:<id>`, `interaction:<id>`, `rt:<hash>` (the record),
+ * `{family:<id>}:used:<hash>`, `{family:<id>}:revoked`, `{family:<id>}:longest`, `at:<hash>`,
+ * `revoked-jti:<jti>`, each after the prefix. Only clients registered without `expiresAt` never expire.
+ */
+export function createRedisStorage(redis: RedisConnection, options: RedisStorageOptions = {}): Storage {
+  const caller = asCaller(redis)
+  const prefix = assertPrefix(options.prefix ?? 'dpop:', 'createRedisStorage')
+  const timeout = assertTimeout(options.timeout ?? 2000, 'createRedisStorage')
+  const key = (kind: string, id: string) => `${prefix}${kind}:${keyPart(id)}`
+  const family = (familyId: string) => `${prefix}{family:${keyPart(familyId)}}`
+  const usedKey = (familyId: string, tokenHash: string) => `${family(familyId)}:used:${keyPart(tokenHash)}`
+
+  const save = (redisKey: string, record: { expiresAt: number }, where: string) => {
+    const at = expiryArgument(record.expiresAt, where)
+    return guarded(timeout, () => caller.call('SET', redisKey, encodeRecord(record), 'PXAT', at))
+  }
+  const read = async <T>(command: 'GET' | 'GETDEL', redisKey: string) =>
+    decodeRecord<T>(await guarded(timeout, () => caller.call(command, redisKey)))
+  const readRefreshToken = (tokenHash: string) => read<RefreshTokenRecord>('GET', key('rt', tokenHash))
+
+  return {
+    async getClient(clientId) {
+      return read<ClientRecord>('GET', key('client', clientId))
+    },
+    async saveClient(record) {
+      const redisKey = key('client', record.clientId)
+      if (record.expiresAt !== undefined) {
+        await save(redisKey, { ...record, expiresAt: record.expiresAt }, 'saveClient')
+        return
+      }
+      await guarded(timeout, () => caller.call('SET', redisKey, encodeRecord(record)))
+    },
+
+    async saveCode(codeHash, record) {
+      await save(key('code', codeHash), record, 'saveCode')
+    },
+    async consumeCode(codeHash) {
+      return read<CodeRecord>('GETDEL', key('code', codeHash))
+    },
+
+    async savePushedRequest(id, record) {
+      await save(key('par', id), record, 'savePushedRequest')
+    },
+    async consumePushedRequest(id) {
+      return read<PushedRequestRecord>('GETDEL', key('par', id))
+    },
+
+    async saveInteraction(id, record) {
+      await save(key('interaction', id), record, 'saveInteraction')
+    },
+    async getInteraction(id) {
+      return read<InteractionRecord>('GET', key('interaction', id))
+    },
+    async consumeInteraction(id) {
+      return read<InteractionRecord>('GETDEL', key('interaction', id))
+    },
+
+    async saveRefreshToken(tokenHash, record) {
+      const at = expiryArgument(record.expiresAt, 'saveRefreshToken')
+      // Family markers first: a token is only findable once its family outlives it.
+      await guarded(timeout, () =>
+        addMemberScript.run(
+          caller,
+          [`${family(record.familyId)}:longest`, `${family(record.familyId)}:revoked`],
+          [at],
+        ),
+      )
+      await save(key('rt', tokenHash), record, 'saveRefreshToken')
+    },
+    async getRefreshToken(tokenHash) {
+      const record = await readRefreshToken(tokenHash)
+      if (record === undefined) return undefined
+      const reply = await guarded(timeout, () =>
+        caller.call('MGET', usedKey(record.familyId, tokenHash), `${family(record.familyId)}:revoked`),
+      )
+      const [used, revoked] = Array.isArray(reply) ? reply : []
+      const status = revoked != null ? 'revoked' : used != null ? 'used' : 'active'
+      return { record, status }
+    },
+    async rotateRefreshToken(tokenHash) {
+      // The record never changes, so reading it first is safe; the state change is one script.
+      const record = await readRefreshToken(tokenHash)
+      if (record === undefined) return undefined
+      const at = expiryArgument(record.expiresAt, 'rotateRefreshToken')
+      const status = await guarded(timeout, () =>
+        rotateScript.run(
+          caller,
+          [usedKey(record.familyId, tokenHash), `${family(record.familyId)}:revoked`],
+          [at],
+        ),
+      )
+      if (status !== 'rotated' && status !== 'reused' && status !== 'revoked') {
+        throw new Error('unexpected reply from the rotation script')
+      }
+      return { record, status }
+    },
+    async revokeRefreshTokenFamily(familyId, expiresAt) {
+      const at = expiryArgument(expiresAt, 'revokeRefreshTokenFamily')
+      await guarded(timeout, () =>
+        revokeFamilyScript.run(caller, [`${family(familyId)}:revoked`, `${family(familyId)}:longest`], [at]),
+      )
+    },
+
+    async saveAccessToken(tokenHash, record) {
+      await save(key('at', tokenHash), record, 'saveAccessToken')
+    },
+    async getAccessToken(tokenHash) {
+      return read<AccessTokenRecord>('GET', key('at', tokenHash))
+    },
+
+    async revokeAccessToken(jti, expiresAt) {
+      const at = expiryArgument(expiresAt, 'revokeAccessToken')
+      await guarded(timeout, () => caller.call('SET', key('revoked-jti', jti), '1', 'PXAT', at))
+    },
+    async isAccessTokenRevoked(jti) {
+      return (await guarded(timeout, () => caller.call('EXISTS', key('revoked-jti', jti)))) === 1
+    },
+  }
+}

@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer, Socket } from 'node:net'
+
+export interface StartedRedis {
+  url: string
+  port: number
+  /** Stops the server by its PID and waits for it to exit (SIGTERM lets Redis flush its AOF). */
+  stop(signal?: NodeJS.Signals): Promise<void>
+  /** Starts it again on the same port and directory. */
+  restart(): Promise<void>
+}
+
+export interface StartRedisOptions {
+  /** Extra `redis-server` arguments, e.g. `['--appendonly', 'yes', '--dir', dir]`. @default no persistence */
+  args?: readonly string[]
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+/** One raw PING over TCP; true on `+PONG`. */
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket()
+    const done = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(500, () => done(false))
+    socket.once('error', () => done(false))
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')))
+    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'))
+  })
+}
+
+/** Starts `redis-server` on a free loopback port without persistence (unless `args` ask for it). */
+export async function startRedis(options: StartRedisOptions = {}): Promise<StartedRedis> {
+  const port = await freePort()
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'no',
+    ...(options.args ?? []),
+  ]
+  let child: ChildProcess | undefined
+  const killOnExit = () => child?.kill('SIGKILL')
+  process.once('exit', killOnExit)
+
+  async function start(): Promise<void> {
+    const started = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    child = started
+    let exited = false
+    started.once('exit', () => {
+      exited = true
+    })
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (exited) throw new Error('redis-server exited at startup (is the redis-server package installed?)')
+      if (await ping(port)) return
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    started.kill('SIGKILL')
+    throw new Error('redis-server did not answer PING')
+  }
+
+  async function stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const running = child
+    child = undefined
+    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return
+    const exited = new Promise((resolve) => running.once('exit', resolve))
+    running.kill(signal)
+    await exited
+  }
+
+  await start()
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop,
+    async restart() {
+      await stop()
+      await start()
+    },
+  }
+}
+
+/** Resolves once an ioredis client can take commands (with `enableOfflineQueue: false` it must be ready). */
+export async function waitReady(client: {
+  status: string
+  once(event: 'ready', listener: () => void): unknown
+}) {
+  if (client.status === 'ready') return
+  await new Promise<void>((resolve) => client.once('ready', resolve))
+}
