@@ -124,3 +124,32 @@ export async function authorize(
   if (location === undefined) throw new Error(`no redirect: ${response?.status} ${response?.body}`)
   return new URL(location).searchParams
 }
+
+/** Runs the authorization code flow for `clientId` ('spa' public or 'web' confidential) and returns the token response. */
+export async function codeFlowTokens(
+  server: ReturnType<typeof createAuthorizationServer>,
+  clientId: 'spa' | 'web',
+  dpop?: string,
+): Promise<Record<string, unknown>> {
+  const { verifier, challenge } = await pkce()
+  const result = await authorize(server, {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: REDIRECT_URI,
+    scope: 'read write',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  })
+  const body = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code: result.get('code') as string,
+    code_verifier: verifier,
+    redirect_uri: REDIRECT_URI,
+    client_id: clientId,
+    ...(clientId === 'web' ? { client_secret: SECRET } : {}),
+  })
+  const response = await server.handle(
+    request('POST', TOKEN_URL, { headers: dpop ? { dpop } : {}, body: body.toString() }),
+  )
+  return json(response)
+}

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryStorage } from '../memory-storage.js'
 import {
-  authorize,
+  codeFlowTokens,
   decodeJwtPayload,
   json,
   keyPair,
   makeServer,
-  pkce,
   proofFor,
-  REDIRECT_URI,
   request,
   SECRET,
   TOKEN_URL,
@@ -16,29 +14,7 @@ import {
 
 type Server = ReturnType<typeof makeServer>['server']
 
-async function initialTokens(server: Server, clientId: 'spa' | 'web', dpop?: string) {
-  const { verifier, challenge } = await pkce()
-  const result = await authorize(server, {
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: REDIRECT_URI,
-    scope: 'read write',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  })
-  const body = new URLSearchParams({
-    grant_type: 'authorization_code',
-    code: result.get('code') as string,
-    code_verifier: verifier,
-    redirect_uri: REDIRECT_URI,
-    client_id: clientId,
-    ...(clientId === 'web' ? { client_secret: SECRET } : {}),
-  })
-  const response = await server.handle(
-    request('POST', TOKEN_URL, { headers: dpop ? { dpop } : {}, body: body.toString() }),
-  )
-  return json(response)
-}
+const initialTokens = codeFlowTokens
 
 function refresh(
   server: Server,
