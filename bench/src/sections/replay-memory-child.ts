@@ -1,0 +1,70 @@
+// Run with --expose-gc: `node --expose-gc --import tsx replay-memory-child.ts <entries>`. Prints JSON.
+import { randomBytes } from 'node:crypto'
+import { createMemoryReplayStore } from '@dpop/core'
+
+export interface MemoryReport {
+  liveMegabytes: number
+  bytesPerEntry: number
+  /** Heap once the store is full of expiring entries, and as twice as many were inserted. */
+  checkpoints: { inserted: number; size: number; megabytes: number }[]
+}
+
+const megabytes = (bytes: number) => bytes / 1024 / 1024
+
+function heapUsed(): number {
+  for (let i = 0; i < 3; i++) globalThis.gc!()
+  return process.memoryUsage().heapUsed
+}
+
+/** A new 22-character key (16 random bytes, base64url), as verifyProof derives them. */
+function keyFactory(): () => string {
+  let bytes = randomBytes(16 * 4096)
+  let offset = bytes.length
+  return () => {
+    if (offset === bytes.length) {
+      bytes = randomBytes(16 * 4096)
+      offset = 0
+    }
+    offset += 16
+    return bytes.toString('base64url', offset - 16, offset)
+  }
+}
+
+async function main(): Promise<void> {
+  if (globalThis.gc === undefined) throw new Error('run with --expose-gc')
+  const entries = Number(process.argv[2] ?? 1_000_000)
+  const nextKey = keyFactory()
+
+  // Live entries: nothing expires during the measurement.
+  let before = heapUsed()
+  let store = createMemoryReplayStore({ maxEntries: entries })
+  const expiresAt = Date.now() + 3_600_000
+  for (let i = 0; i < entries; i++) {
+    if (!(await store.reserve(nextKey(), expiresAt))) throw new Error('unexpected replay')
+  }
+  const live = heapUsed() - before
+  if (store.size !== entries) throw new Error(`store holds ${store.size} entries`)
+  store = undefined!
+
+  // Steady state: each entry lives exactly `entries` ticks of a fake clock, so the store is full at
+  // `entries` inserts and every later insert finds the oldest entry expired.
+  let tick = 0
+  before = heapUsed()
+  const steady = createMemoryReplayStore({ maxEntries: entries, now: () => tick })
+  const checkpoints: MemoryReport['checkpoints'] = []
+  for (let inserted = 1; inserted <= 2 * entries; inserted++) {
+    tick = inserted
+    if (!(await steady.reserve(nextKey(), inserted + entries))) throw new Error('unexpected replay')
+    if (inserted >= entries && inserted % (entries / 4) === 0) {
+      checkpoints.push({ inserted, size: steady.size, megabytes: megabytes(heapUsed() - before) })
+    }
+  }
+  const report: MemoryReport = {
+    liveMegabytes: megabytes(live),
+    bytesPerEntry: live / entries,
+    checkpoints,
+  }
+  process.stdout.write(JSON.stringify(report))
+}
+
+await main()

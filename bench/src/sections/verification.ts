@@ -1,0 +1,166 @@
+import {
+  createMemoryReplayStore,
+  type DPoPHttpRequest,
+  KeyCache,
+  type ReplayStore,
+  verifyProof,
+} from '@dpop/core'
+import { EmbeddedJWK, importJWK, jwtVerify } from 'jose'
+import {
+  ALGORITHMS,
+  accessTokenHash,
+  type BenchAlgorithm,
+  buildProofPool,
+  fakeAccessToken,
+  generateBenchKey,
+  nodeVerifier,
+  type ProofFixture,
+  RESOURCE_URL,
+  webCryptoAlgorithm,
+} from '../fixtures.js'
+import { type BenchCase, measureGroup } from '../measure.js'
+import { ratioRow, type SectionResult, valueRow } from '../report.js'
+import type { BenchSettings } from '../settings.js'
+
+const request: DPoPHttpRequest = { method: 'GET', url: RESOURCE_URL, header: () => undefined }
+
+/** Proofs a pool holds: RSA signing is slow, so its pools are smaller (rounds may end with the pool). */
+function poolSize(alg: BenchAlgorithm, settings: BenchSettings): number {
+  if (settings.quick) return 2000
+  return alg === 'ES256' || alg === 'EdDSA' ? 60_000 : 10_000
+}
+
+const at = <T>(pool: readonly T[], index: number): T => pool[index % pool.length] as T
+
+/**
+ * Sections 1 and 2: the floor (node:crypto, Web Crypto), jose as authorization servers commonly use it,
+ * and core's verifyProof with every check, measured side by side per algorithm.
+ */
+export async function runVerification(settings: BenchSettings): Promise<SectionResult[]> {
+  const floor: SectionResult = {
+    id: 'floor',
+    title: '1. Signature verification floor and jose',
+    rows: [],
+  }
+  const core: SectionResult = {
+    id: 'verify-proof',
+    title: '2. verifyProof (@dpop/core): every RFC 9449 §4.3 check, ath, replay reservation',
+    rows: [],
+  }
+  const accessToken = fakeAccessToken()
+  const ath = accessTokenHash(accessToken)
+  for (const alg of ALGORITHMS) {
+    const key = generateBenchKey(alg)
+    const pool: ProofFixture[] = buildProofPool([key], poolSize(alg, settings), {
+      htm: 'GET',
+      htu: RESOURCE_URL,
+      ath,
+    })
+    const nodeVerify = nodeVerifier(key)
+    const webAlgorithm = webCryptoAlgorithm(alg)
+    const webKey = await crypto.subtle.importKey('jwk', key.jwk, webAlgorithm.import, false, ['verify'])
+    const joseKey = await importJWK(key.jwk, alg)
+    const check = (valid: boolean) => {
+      if (!valid) throw new Error(`${alg}: signature did not verify`)
+    }
+    let store: ReplayStore = createMemoryReplayStore()
+    const keyCache = new KeyCache()
+    const names = {
+      floor: `node:crypto.verify ${alg} (floor)`,
+      subtle: `crypto.subtle.verify ${alg}`,
+      joseNaive: `jose jwtVerify + EmbeddedJWK ${alg} (naive)`,
+      joseCached: `jose jwtVerify, cached key ${alg}`,
+      warm: `verifyProof ${alg}, warm key`,
+      cold: `verifyProof ${alg}, new key every time`,
+    }
+    const cases: BenchCase[] = [
+      {
+        name: names.floor,
+        run: (i) => {
+          const { signingInput, signature } = at(pool, i)
+          check(nodeVerify(signingInput, signature))
+        },
+      },
+      {
+        name: names.subtle,
+        run: async (i) => {
+          const { signingInput, signature } = at(pool, i)
+          check(
+            await crypto.subtle.verify(
+              webAlgorithm.verify,
+              webKey,
+              signature as Uint8Array<ArrayBuffer>,
+              signingInput as Uint8Array<ArrayBuffer>,
+            ),
+          )
+        },
+      },
+      {
+        name: names.joseNaive,
+        run: (i) => jwtVerify(at(pool, i).proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: [alg] }),
+      },
+      {
+        name: names.joseCached,
+        run: (i) => jwtVerify(at(pool, i).proof, joseKey, { typ: 'dpop+jwt', algorithms: [alg] }),
+      },
+      {
+        name: names.warm,
+        // A fresh store per round, large enough for the pool: every proof is new to it.
+        setup: () => {
+          store = createMemoryReplayStore({ maxEntries: 2_000_000 })
+        },
+        run: (i) => verifyProof(at(pool, i).proof, request, { accessToken, replayStore: store, keyCache }),
+        maxOps: pool.length,
+      },
+    ]
+    let coldPool: ProofFixture[] = []
+    if (alg === 'ES256' || alg === 'EdDSA') {
+      // One key per proof: more keys than the key cache holds, so every verification imports its key.
+      const coldKeys = Array.from({ length: settings.quick ? 1500 : 12_000 }, () => generateBenchKey(alg))
+      coldPool = buildProofPool(coldKeys, coldKeys.length, { htm: 'GET', htu: RESOURCE_URL, ath })
+      const coldCache = new KeyCache()
+      cases.push({
+        name: names.cold,
+        setup: () => {
+          store = createMemoryReplayStore({ maxEntries: 2_000_000 })
+        },
+        run: (i) =>
+          verifyProof(at(coldPool, i).proof, request, {
+            accessToken,
+            replayStore: store,
+            keyCache: coldCache,
+          }),
+        maxOps: coldPool.length,
+      })
+    }
+    console.error(`[verification] ${alg}: measuring ${cases.length} cases`)
+    const results = await measureGroup(cases, settings)
+    const get = (name: string) => results.get(name)!
+    const bounded = (name: string, size: number) =>
+      get(name).fewestOps >= size ? `a round ended with its pool of ${size} proofs` : undefined
+    floor.rows.push(
+      valueRow(get(names.floor)),
+      ratioRow(get(names.subtle), get(names.floor)),
+      ratioRow(get(names.joseNaive), get(names.floor)),
+      ratioRow(get(names.joseCached), get(names.floor)),
+    )
+    const fast = alg === 'ES256' || alg === 'EdDSA'
+    core.rows.push(
+      ratioRow(
+        get(names.warm),
+        get(names.floor),
+        fast ? 0.75 : undefined,
+        'ops/s',
+        bounded(names.warm, pool.length),
+      ),
+      ratioRow(get(names.warm), get(names.joseNaive), 3),
+    )
+    if (results.has(names.cold)) {
+      core.rows.push(
+        ratioRow(get(names.cold), get(names.warm), undefined, 'ops/s', bounded(names.cold, coldPool.length)),
+        ratioRow(get(names.cold), get(names.joseNaive)),
+      )
+    }
+  }
+  return [floor, core]
+}
