@@ -1,4 +1,4 @@
-import { DPoPError, isDPoPError } from '@dpop/core'
+import { DPoPError } from '@dpop/core'
 import { readFormBody, toParameters } from './form-body.js'
 import { randomToken, sha256 } from './hash.js'
 import { jsonResponse, methodNotAllowed, toTokenError } from './responses.js'
@@ -193,7 +193,6 @@ export async function handleAuthorize(
     return await interact(context, hook, request, client, id, authorization, true)
   } catch (error) {
     if (error instanceof RedirectableError) return redirectError(context, request, error)
-    if (isDPoPError(error)) return errorPage(error)
     return errorPage(error)
   }
 }
