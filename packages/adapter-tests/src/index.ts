@@ -1,0 +1,13 @@
+export {
+  ALLOWED_ORIGIN,
+  AUTHORIZATION_SERVER_ISSUER,
+  CLIENT_ID,
+  RESOURCE,
+} from './conformance-fixtures.js'
+export { listenOnLoopback } from './listen-on-loopback.js'
+export {
+  type ConformanceAdapter,
+  type ConformanceApp,
+  type ConformanceAppOptions,
+  runConformanceSuite,
+} from './run-conformance-suite.js'

@@ -1,0 +1,90 @@
+import { isDPoPError } from '@dpop/core'
+import {
+  type AllowedOrigins,
+  type AuthenticateOptions,
+  assertPublicUrl,
+  createNeutralRequest,
+  createResourceGuard,
+  type ResourceAuthentication,
+  type ResourceGuardOptions,
+  resolveRequestUrl,
+  resourceCorsHeaders,
+} from '@dpop/server'
+import type { RequestHandler } from 'express'
+import { setHeaders, writeResponse } from './write-response.js'
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The authenticated DPoP request, set by the `dpop()` middleware. */
+      dpop?: ResourceAuthentication
+    }
+  }
+}
+
+export interface DPoPOptions extends ResourceGuardOptions {
+  /**
+   * Origin and optional path prefix the clients address (RFC 9449 §4.3 step 9), such as
+   * `https://api.example.com/v1`; it wins over the request's protocol and host.
+   * @default the request's `req.protocol` and `req.host`, after Express's `trust proxy` setting
+   */
+  publicUrl?: string
+  /** Browser origins allowed through CORS (preflights and `DPoP-Nonce`/`WWW-Authenticate` exposed). @default no CORS */
+  allowedOrigins?: AllowedOrigins
+}
+
+export interface DPoPMiddleware extends RequestHandler {
+  /** The same guard (and replay store) requiring more scopes on one route (403 `insufficient_scope`). */
+  withScopes(requiredScopes: readonly string[]): RequestHandler
+}
+
+/**
+ * Express middleware guarding a DPoP-protected resource (RFC 9449 §7): sets `req.dpop` and the response's
+ * `DPoP-Nonce`, answers a `DPoPError` with its status, challenge and JSON body, and passes any other error
+ * to `next(err)`. Mount it with `app.use(path, …)` or add `app.options(path, …)` so CORS preflights reach it.
+ */
+export function dpop(options: DPoPOptions): DPoPMiddleware {
+  const { publicUrl, allowedOrigins, ...guardOptions } = options
+  if (publicUrl !== undefined) assertPublicUrl(publicUrl)
+  const guard = createResourceGuard(guardOptions)
+
+  const handler =
+    (authenticate: AuthenticateOptions): RequestHandler =>
+    async (req, res, next) => {
+      const origin = req.get('origin')
+      const preflight =
+        req.method === 'OPTIONS' &&
+        origin !== undefined &&
+        req.get('access-control-request-method') !== undefined
+      const cors =
+        allowedOrigins === undefined ? {} : resourceCorsHeaders(origin, allowedOrigins, { preflight })
+      if (preflight) {
+        writeResponse(res, { status: 204, headers: cors, body: '' })
+        return
+      }
+      try {
+        // originalUrl: a router mounted under a prefix sees a shortened req.url, the client signed the full one.
+        const url = resolveRequestUrl({
+          publicUrl,
+          protocol: req.protocol,
+          host: req.host,
+          path: req.originalUrl,
+        })
+        req.dpop = await guard.authenticate(
+          createNeutralRequest(req.method, url, req.headers, req.rawHeaders),
+          authenticate,
+        )
+      } catch (error) {
+        if (!isDPoPError(error)) return next(error)
+        const response = guard.toResponse(error)
+        writeResponse(res, { ...response, headers: { ...response.headers, ...cors } })
+        return
+      }
+      setHeaders(res, { ...req.dpop.responseHeaders, ...cors })
+      next()
+    }
+
+  return Object.assign(handler({}), {
+    withScopes: (requiredScopes: readonly string[]) => handler({ requiredScopes }),
+  })
+}
