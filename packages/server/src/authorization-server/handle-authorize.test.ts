@@ -1,5 +1,6 @@
 import { calculateJwkThumbprint, exportJWK } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { createMemoryStorage } from './memory-storage.js'
 import {
   authorize,
   decodeJwtPayload,
@@ -313,6 +314,19 @@ describe('interaction hook', () => {
     const { parameters } = await baseParameters()
     const response = await server.handle(request('GET', authorizeUrl(parameters)))
     expect(response?.status).toBe(500)
+    expect(response?.headers.Location).toBeUndefined()
+  })
+
+  it('answers 503 without a code or redirect when storage fails', async () => {
+    const storage = createMemoryStorage()
+    storage.saveCode = async () => {
+      throw new Error('down')
+    }
+    const { server } = makeServer({ storage })
+    const { parameters } = await baseParameters()
+    const response = await server.handle(request('GET', authorizeUrl(parameters)))
+    expect(response?.status).toBe(503)
+    expect(json(response).error).toBe('temporarily_unavailable')
     expect(response?.headers.Location).toBeUndefined()
   })
 
