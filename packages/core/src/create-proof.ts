@@ -1,7 +1,8 @@
-import { exportJWK, type JWK, SignJWT } from 'jose'
+import { base64url, exportJWK, type JWK } from 'jose'
 import type { DPoPAlgorithm } from './algorithms.js'
 import { calculateAccessTokenHash } from './calculate-access-token-hash.js'
 import { algorithmOfKey } from './key-algorithm.js'
+import { signData } from './platform-crypto.js'
 
 export interface CreateProofOptions {
   /** The HTTP method of the request, as sent (RFC 9449 §4.2). */
@@ -27,22 +28,29 @@ export interface DPoPKeyPair {
   publicKey: CryptoKey
 }
 
-// Exporting a public key costs more than signing with ES256: do it once per key.
-const publicJwks = new WeakMap<CryptoKey, Promise<JWK>>()
+const encoder = new TextEncoder()
 
-async function publicJwkOf(publicKey: CryptoKey): Promise<JWK> {
-  let jwk = publicJwks.get(publicKey)
-  if (jwk === undefined) {
-    jwk = exportJWK(publicKey).then(({ kty, crv, x, y, e, n }) => {
-      const members: Record<string, string> = { kty: kty as string }
-      for (const [name, value] of Object.entries({ crv, x, y, e, n }))
-        if (value !== undefined) members[name] = value
-      return members as JWK
+// Exporting a public key costs more than signing with ES256: do it once per key.
+const encodedJwks = new WeakMap<CryptoKey, Promise<string>>()
+
+function encodedJwkOf(publicKey: CryptoKey): Promise<string> {
+  let encoded = encodedJwks.get(publicKey)
+  if (encoded === undefined) {
+    encoded = exportJWK(publicKey).then(({ kty, crv, x, y, e, n }) => {
+      const members: JWK = { kty: kty as string }
+      if (crv !== undefined) members.crv = crv
+      if (e !== undefined) members.e = e
+      if (n !== undefined) members.n = n
+      if (x !== undefined) members.x = x
+      if (y !== undefined) members.y = y
+      return JSON.stringify(members)
     })
-    publicJwks.set(publicKey, jwk)
+    encodedJwks.set(publicKey, encoded)
   }
-  return jwk
+  return encoded
 }
+
+const encodeSegment = (json: string) => base64url.encode(encoder.encode(json))
 
 function stripQueryAndFragment(htu: string): string {
   let url: URL
@@ -69,7 +77,7 @@ export async function createProof(keyPair: DPoPKeyPair, options: CreateProofOpti
     throw new TypeError('createProof: htm is required')
   const htu = stripQueryAndFragment(options.htu)
   const alg = options.alg ?? algorithmOfKey(keyPair.privateKey)
-  const jwk = await publicJwkOf(keyPair.publicKey)
+  const jwk = await encodedJwkOf(keyPair.publicKey)
   const payload: Record<string, unknown> = {
     ...options.claims,
     jti: options.jti ?? randomJti(),
@@ -79,5 +87,9 @@ export async function createProof(keyPair: DPoPKeyPair, options: CreateProofOpti
   }
   if (options.accessToken !== undefined) payload.ath = await calculateAccessTokenHash(options.accessToken)
   if (options.nonce !== undefined) payload.nonce = options.nonce
-  return new SignJWT(payload).setProtectedHeader({ typ: 'dpop+jwt', alg, jwk }).sign(keyPair.privateKey)
+  // A JWS Compact Serialization (RFC 7515 §7.1) of a JSON header and payload; the signature is Web Crypto's
+  // (node:crypto's on Node) over exactly these bytes.
+  const signingInput = `${encodeSegment(`{"typ":"dpop+jwt","alg":"${alg}","jwk":${jwk}}`)}.${encodeSegment(JSON.stringify(payload))}`
+  const signature = await signData(alg, keyPair.privateKey, encoder.encode(signingInput))
+  return `${signingInput}.${base64url.encode(signature)}`
 }

@@ -20,6 +20,30 @@ describe('RFC 9449 §4.1 example proof', () => {
   })
 })
 
+// RFC 9449 Figure 13 (§7.1): a proof for a protected resource request, with ath.
+const RFC_9449_RESOURCE_PROOF =
+  'eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7Imt0eSI6IkVDIiwieCI6Imw4dEZyaHgtMzR0VjNoUklDUkRZOXpDa0RscEJoRjQyVVFVZldWQVdCRnMiLCJ5IjoiOVZFNGpmX09rX282NHpiVFRsY3VOSmFqSG10NnY5VERWclUwQ2R2R1JEQSIsImNydiI6IlAtMjU2In19.eyJqdGkiOiJlMWozVl9iS2ljOC1MQUVCIiwiaHRtIjoiR0VUIiwiaHR1IjoiaHR0cHM6Ly9yZXNvdXJjZS5leGFtcGxlLm9yZy9wcm90ZWN0ZWRyZXNvdXJjZSIsImlhdCI6MTU2MjI2MjYxOCwiYXRoIjoiZlVIeU8ycjJaM0RaNTNFc05yV0JiMHhXWG9hTnk1OUlpS0NBcWtzbVFFbyJ9.2oW9RP35yRqzhrtNP86L-Ey71EOptxRimPPToA1plemAgR6pxHF8y6-yqyVnmcw6Fy1dqd-jfxSYoMxhAJpLjA'
+
+describe('RFC 9449 §7.1 example protected resource request', () => {
+  const now = () => 1562262618 * 1000
+  const request_ = request('GET', 'https://resource.example.org/protectedresource')
+  const options = () => ({
+    now,
+    replayStore: createMemoryReplayStore({ now }),
+    accessToken: 'Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU',
+    expectedThumbprint: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I',
+  })
+  it('verifies with ath and the cnf.jkt of §6.1', async () => {
+    const result = await verifyProof(RFC_9449_RESOURCE_PROOF, request_, options())
+    expect(result.claims.ath).toBe('fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo')
+  })
+  it('rejects it with another access token', async () => {
+    await expect(
+      verifyProof(RFC_9449_RESOURCE_PROOF, request_, { ...options(), accessToken: 'another' }),
+    ).rejects.toMatchObject({ code: 'invalid_dpop_proof', reason: 'ath' })
+  })
+})
+
 describe('RFC 7638 §3.1 JWK thumbprint example', () => {
   it('computes the RFC value', async () => {
     const jwk = {

@@ -1,17 +1,21 @@
 import { base64url } from 'jose'
-import { assertAlgorithms, DEFAULT_ALGORITHMS, type DPoPAlgorithm } from './algorithms.js'
+import {
+  assertAlgorithms,
+  DEFAULT_ALGORITHMS,
+  type DPoPAlgorithm,
+  isSupportedAlgorithm,
+} from './algorithms.js'
 import { calculateAccessTokenHash } from './calculate-access-token-hash.js'
 import { createMemoryReplayStore } from './create-memory-replay-store.js'
 import type { NonceSource } from './create-nonce-source.js'
 import { DPoPError, type DPoPErrorCode, isDPoPError } from './dpop-error.js'
 import { type ChallengeOptions, contextualizeError, type DPoPErrorContext } from './error-context.js'
-import { KeyCache } from './key-cache.js'
+import { type CachedKey, KeyCache } from './key-cache.js'
 import { htuMatches } from './normalize-htu.js'
+import { sha256Base64url, verifySignature } from './platform-crypto.js'
 import { type PublicJwk, toPublicJwk } from './public-jwk.js'
 import type { ReplayStore } from './replay-store.js'
 import type { DPoPHttpRequest } from './request.js'
-import { sha256Base64url } from './sha256.js'
-import { signatureAlgorithm } from './signature-algorithm.js'
 import { parseJsonObject } from './strict-json.js'
 
 export interface NonceRequirement {
@@ -39,6 +43,8 @@ export interface VerifyProofOptions {
   nonce?: NonceRequirement
   /** The access token presented with the proof: `ath` is then required and checked (§4.3 step 12, §7). */
   accessToken?: string
+  /** `calculateAccessTokenHash(accessToken)` when the caller already has it (saves one hash per request). */
+  accessTokenHash?: string
   /** The thumbprint the key must have: the token's `cnf.jkt` or the code's `dpop_jkt` (§4.3 step 12, §7.1). */
   expectedThumbprint?: string
   /** Longest proof accepted, in characters. @default 8192 */
@@ -98,6 +104,18 @@ function isCanonicalSegment(segment: string): boolean {
   return (last & (rest === 2 ? 0b1111 : 0b11)) === 0
 }
 const decoder = new TextDecoder('utf-8', { fatal: true })
+const encoder = new TextEncoder()
+// Allow-lists already validated, so a list passed on every request is checked once, not copied each time.
+const validatedAlgorithms = new WeakSet<readonly string[]>()
+
+function acceptedAlgorithms(algorithms: readonly string[] | undefined): readonly string[] {
+  if (algorithms === undefined) return DEFAULT_ALGORITHMS as readonly string[]
+  if (!validatedAlgorithms.has(algorithms)) {
+    assertAlgorithms(algorithms)
+    validatedAlgorithms.add(algorithms)
+  }
+  return algorithms
+}
 const defaultKeyCache = new KeyCache()
 let defaultReplayStore: ReplayStore | undefined
 
@@ -128,8 +146,7 @@ export async function verifyProof(
   request: DPoPHttpRequest,
   options: VerifyProofOptions = {},
 ): Promise<VerifiedProof> {
-  const algorithms =
-    options.algorithms === undefined ? DEFAULT_ALGORITHMS : assertAlgorithms(options.algorithms)
+  const algorithms = acceptedAlgorithms(options.algorithms)
   const maxAge = options.maxAge ?? 300
   const clockTolerance = options.clockTolerance ?? 5
   const maxProofLength = options.maxProofLength ?? 8192
@@ -166,7 +183,8 @@ export async function verifyProof(
   // Steps 4-7: typ, alg, jwk.
   if (normalizeTyp(header.typ) !== 'dpop+jwt') throw invalid('typ', 'DPoP proof typ must be dpop+jwt')
   const alg = header.alg
-  if (typeof alg !== 'string' || !(algorithms as readonly string[]).includes(alg)) {
+  // isSupportedAlgorithm too: a validated list may have been mutated by its owner since.
+  if (typeof alg !== 'string' || !algorithms.includes(alg) || !isSupportedAlgorithm(alg)) {
     throw invalid('alg', 'DPoP proof alg is not accepted')
   }
   if (header.crit !== undefined) throw invalid('crit', 'DPoP proof uses unsupported critical parameters')
@@ -200,7 +218,8 @@ export async function verifyProof(
   // Step 12 and §7.1: the access token hash.
   if (options.accessToken !== undefined) {
     if (typeof claims.ath !== 'string') throw invalid('ath', 'DPoP proof ath missing')
-    if (claims.ath !== (await calculateAccessTokenHash(options.accessToken))) {
+    const expected = options.accessTokenHash ?? (await calculateAccessTokenHash(options.accessToken))
+    if (claims.ath !== expected) {
       throw invalid('ath', 'DPoP proof ath does not match the access token')
     }
   }
@@ -209,16 +228,18 @@ export async function verifyProof(
   }
 
   // Step 6: the signature, with the embedded key.
-  let cached: Awaited<ReturnType<KeyCache['get']>>
+  let cached: CachedKey
   let valid: boolean
   try {
-    cached = await (options.keyCache ?? defaultKeyCache).get(jwk, alg as DPoPAlgorithm)
-    valid = await crypto.subtle.verify(
-      signatureAlgorithm(alg as DPoPAlgorithm),
+    const entry = (options.keyCache ?? defaultKeyCache).get(jwk, alg as DPoPAlgorithm)
+    cached = entry instanceof Promise ? await entry : entry
+    const verified = verifySignature(
+      alg as DPoPAlgorithm,
       cached.key,
       base64url.decode(signatureSegment) as Uint8Array<ArrayBuffer>,
-      new TextEncoder().encode(`${protectedSegment}.${payloadSegment}`),
+      encoder.encode(`${protectedSegment}.${payloadSegment}`),
     )
+    valid = typeof verified === 'boolean' ? verified : await verified
   } catch (cause) {
     throw contextualizeError(
       new DPoPError('invalid_dpop_proof', 'jwk_invalid', {

@@ -1,0 +1,114 @@
+import { base64url } from 'jose'
+import type { DPoPAlgorithm } from './algorithms.js'
+import { signatureAlgorithm } from './signature-algorithm.js'
+
+// The few node:crypto functions the fast path uses, declared here so core needs no Node types or imports.
+interface NodeKeyObject {
+  readonly type: string
+}
+interface NodeCrypto {
+  createHash(algorithm: 'sha256'): {
+    update(data: string): { digest(encoding: 'base64url'): string; digest(): Uint8Array }
+  }
+  sign(
+    algorithm: string | null,
+    data: Uint8Array,
+    key: { key: NodeKeyObject; dsaEncoding?: 'ieee-p1363'; padding?: number; saltLength?: number },
+  ): Uint8Array
+  verify(
+    algorithm: string | null,
+    data: Uint8Array,
+    key: { key: NodeKeyObject; dsaEncoding?: 'ieee-p1363'; padding?: number; saltLength?: number },
+    signature: Uint8Array,
+  ): boolean
+  KeyObject: { from(key: CryptoKey): NodeKeyObject }
+  constants: { RSA_PKCS1_PSS_PADDING: number }
+}
+
+/**
+ * node:crypto when running on Node (found with getBuiltinModule, Node ≥ 20.16), else undefined. Found at run
+ * time, so browsers, Deno and workers never see an import of it: they take the Web Crypto path.
+ */
+const nodeCrypto = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined
+
+const encoder = new TextEncoder()
+
+/** base64url(SHA-256(UTF-8 of `text`)), optionally truncated to `bytes`: synchronous on Node. */
+export function sha256Base64url(text: string, bytes?: number): string | Promise<string> {
+  if (nodeCrypto !== undefined) {
+    if (bytes === undefined) return nodeCrypto.createHash('sha256').update(text).digest('base64url')
+    return base64url.encode(nodeCrypto.createHash('sha256').update(text).digest().subarray(0, bytes))
+  }
+  return crypto.subtle.digest('SHA-256', encoder.encode(text)).then((digest) => {
+    const view = new Uint8Array(digest)
+    return base64url.encode(bytes === undefined ? view : view.subarray(0, bytes))
+  })
+}
+
+/** A public key ready for both paths: the Web Crypto key, and on Node its KeyObject for synchronous verify. */
+export interface VerificationKey {
+  cryptoKey: CryptoKey
+  nodeKey: NodeKeyObject | undefined
+}
+
+export function toVerificationKey(cryptoKey: CryptoKey): VerificationKey {
+  return { cryptoKey, nodeKey: nodeCrypto?.KeyObject.from(cryptoKey) }
+}
+
+const NODE_HASH: Record<DPoPAlgorithm, string | null> = {
+  ES256: 'sha256',
+  ES384: 'sha384',
+  ES512: 'sha512',
+  PS256: 'sha256',
+  PS384: 'sha384',
+  PS512: 'sha512',
+  RS256: 'sha256',
+  RS384: 'sha384',
+  RS512: 'sha512',
+  EdDSA: null,
+  Ed25519: null,
+}
+
+function nodeOptions(node: NodeCrypto, alg: DPoPAlgorithm, key: NodeKeyObject) {
+  if (alg[0] === 'E' && alg !== 'EdDSA' && alg !== 'Ed25519')
+    return { key, dsaEncoding: 'ieee-p1363' as const }
+  if (alg[0] === 'P') {
+    const { saltLength } = signatureAlgorithm(alg) as RsaPssParams
+    return { key, padding: node.constants.RSA_PKCS1_PSS_PADDING, saltLength }
+  }
+  return { key }
+}
+
+/** Verifies a JWS signature (RFC 7518 §3): node:crypto synchronously on Node, Web Crypto elsewhere. */
+export function verifySignature(
+  alg: DPoPAlgorithm,
+  key: VerificationKey,
+  signature: Uint8Array<ArrayBuffer>,
+  data: Uint8Array<ArrayBuffer>,
+): boolean | Promise<boolean> {
+  if (nodeCrypto !== undefined && key.nodeKey !== undefined) {
+    return nodeCrypto.verify(NODE_HASH[alg], data, nodeOptions(nodeCrypto, alg, key.nodeKey), signature)
+  }
+  return crypto.subtle.verify(signatureAlgorithm(alg), key.cryptoKey, signature, data)
+}
+
+const signingKeys = new WeakMap<CryptoKey, NodeKeyObject>()
+
+/** Signs a JWS signing input (RFC 7515 §5.1): node:crypto synchronously on Node, Web Crypto elsewhere. */
+export async function signData(
+  alg: DPoPAlgorithm,
+  privateKey: CryptoKey,
+  data: Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array> {
+  if (nodeCrypto !== undefined) {
+    let key = signingKeys.get(privateKey)
+    if (key === undefined) {
+      key = nodeCrypto.KeyObject.from(privateKey)
+      signingKeys.set(privateKey, key)
+    }
+    return nodeCrypto.sign(NODE_HASH[alg], data, nodeOptions(nodeCrypto, alg, key))
+  }
+  return new Uint8Array(await crypto.subtle.sign(signatureAlgorithm(alg), privateKey, data))
+}

@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, it, vi } from 'vitest'
+
+// Browsers, Deno and workers have no node:crypto: run the same proofs through the Web Crypto path.
+describe('RFC 9449 §4.3 on the Web Crypto path (no node:crypto)', async () => {
+  const getBuiltinModule = vi.fn(() => undefined)
+  vi.stubGlobal('process', { ...process, getBuiltinModule })
+  vi.resetModules()
+  const core = await import('./index.js')
+  afterAll(() => {
+    vi.unstubAllGlobals()
+    vi.resetModules()
+  })
+
+  it('did not find node:crypto', () => {
+    expect(getBuiltinModule).toHaveBeenCalledWith('node:crypto')
+  })
+
+  for (const alg of ['ES256', 'EdDSA', 'PS256', 'RS256'] as const) {
+    it(`creates and verifies ${alg} proofs, and rejects a forged one`, async () => {
+      const keyPair = await core.generateKeyPair(alg)
+      const url = 'https://rs.example.com/api'
+      const request = { method: 'GET', url, header: () => undefined }
+      const proof = await core.createProof(keyPair, { htm: 'GET', htu: url, accessToken: 't' })
+      const result = await core.verifyProof(proof, request, {
+        accessToken: 't',
+        replayStore: core.createMemoryReplayStore(),
+      })
+      expect(result.thumbprint).toHaveLength(43)
+      const other = await core.createProof(await core.generateKeyPair(alg), {
+        htm: 'GET',
+        htu: url,
+        accessToken: 't',
+      })
+      const forged = `${proof.slice(0, proof.lastIndexOf('.'))}${other.slice(other.lastIndexOf('.'))}`
+      await expect(
+        core.verifyProof(forged, request, { accessToken: 't', replayStore: core.createMemoryReplayStore() }),
+      ).rejects.toMatchObject({ code: 'invalid_dpop_proof', reason: 'signature' })
+    })
+  }
+
+  it('hashes access tokens the same way', async () => {
+    expect(await core.calculateAccessTokenHash('Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU')).toBe(
+      'fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo',
+    )
+  })
+})
