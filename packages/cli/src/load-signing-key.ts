@@ -1,0 +1,20 @@
+import { createDPoPHandle, type DPoPHandle } from '@dpop/client'
+import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS } from '@dpop/core'
+import { loadKeyFile } from './key-file.js'
+import { UsageError } from './usage-error.js'
+
+/**
+ * A DPoP handle (nonces per origin, server clock) on the key file at `path`, or on a new key pair that lives
+ * only as long as the process when `path` is undefined.
+ */
+export async function loadSigningKey(path: string | undefined, alg: string | undefined): Promise<DPoPHandle> {
+  if (path === undefined) {
+    const chosen = alg ?? 'ES256'
+    if (!isSupportedAlgorithm(chosen)) {
+      throw new UsageError(`unsupported --alg (supported: ${SUPPORTED_ALGORITHMS.join(', ')})`)
+    }
+    return createDPoPHandle({ alg: chosen })
+  }
+  const key = await loadKeyFile(path, alg)
+  return createDPoPHandle({ keyPair: key.keyPair, alg: key.alg })
+}
