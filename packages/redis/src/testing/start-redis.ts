@@ -8,6 +8,9 @@ export interface StartedRedis {
   stop(signal?: NodeJS.Signals): Promise<void>
   /** Starts it again on the same port and directory. */
   restart(): Promise<void>
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the process: connections stay open, nothing answers. */
+  pause(): void
+  resume(): void
 }
 
 export interface StartRedisOptions {
@@ -80,6 +83,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Start
     child = undefined
     if (running === undefined || running.exitCode !== null || running.signalCode !== null) return
     const exited = new Promise((resolve) => running.once('exit', resolve))
+    running.kill('SIGCONT') // a paused server cannot handle SIGTERM
     running.kill(signal)
     await exited
   }
@@ -93,6 +97,8 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Start
       await stop()
       await start()
     },
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
   }
 }
 
