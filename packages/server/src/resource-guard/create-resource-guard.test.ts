@@ -258,6 +258,19 @@ describe('RFC 9449 §7.2 Bearer compatibility', () => {
     expect(challengeOf(error)[1]?.params.realm).toBe('api')
   })
 
+  it('rejects a token bound by a confirmation method it cannot check (mTLS x5t#S256) in mixed mode', async () => {
+    const verifyAccessToken = async () => ({
+      sub: 'user-1',
+      client_id: 'client-1',
+      exp: Math.floor(NOW / 1000) + 60,
+      cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' },
+    })
+    const g = createResourceGuard({ verifyAccessToken, allowBearer: true, now: () => NOW })
+    const error = await rejection(g.authenticate(request({ Authorization: 'Bearer opaque-token' })))
+    expect(error.code).toBe('invalid_token')
+    expect(error.reason).toBe('cnf_unsupported')
+  })
+
   it('ignores a DPoP header sent with an unbound Bearer token in mixed mode', async () => {
     const token = await mintToken(asKey, { now: NOW })
     const dpop = await proof(mallory, { accessToken: token, now: NOW })

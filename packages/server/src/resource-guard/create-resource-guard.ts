@@ -178,7 +178,8 @@ function boundThumbprint(claims: AccessTokenClaims): string | undefined {
   if (cnf === undefined) return undefined
   if (typeof cnf !== 'object' || cnf === null) throw invalidToken('cnf_invalid')
   const jkt = cnf.jkt
-  if (jkt === undefined) return undefined
+  // A confirmation method this guard cannot check (mTLS `x5t#S256`, …) must not let the token pass as Bearer.
+  if (jkt === undefined) throw invalidToken(Object.keys(cnf).length === 0 ? 'cnf_invalid' : 'cnf_unsupported')
   if (typeof jkt !== 'string' || jkt === '') throw invalidToken('cnf_invalid')
   return jkt
 }
