@@ -1,0 +1,32 @@
+import { createServer } from 'node:http'
+import { type ConformanceAppOptions, listenOnLoopback, runConformanceSuite } from '@dpop/adapter-tests'
+import Koa, { type Middleware } from 'koa'
+import mount from 'koa-mount'
+import { authorizationServer, dpop, protectedResourceMetadata } from './index.js'
+
+const answer: Middleware = (ctx) => {
+  const { dpop } = ctx.state
+  ctx.body = { sub: dpop?.claims.sub, scheme: dpop?.scheme, thumbprint: dpop?.thumbprint }
+}
+
+/** A plain route: the guard then the answer, for one path. */
+function route(path: string, guard: Middleware): Middleware {
+  return (ctx, next) => (ctx.path === path ? guard(ctx, () => answer(ctx, next)) : next())
+}
+
+function start(options: ConformanceAppOptions) {
+  const app = new Koa({ proxy: options.trustProxy })
+  app.silent = true
+  const publicUrl = options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }
+  const guard = dpop({ ...options.guard, ...publicUrl, allowedOrigins: options.allowedOrigins })
+
+  app.use(authorizationServer(options.authorizationServer))
+  app.use(protectedResourceMetadata(options.guard))
+  app.use(route('/resource', guard))
+  app.use(route('/admin', guard.withScopes(['admin'])))
+  app.use(mount('/api/v1', route('/items', guard)))
+  app.use(route('/nonce', dpop({ ...options.nonceGuard, ...publicUrl })))
+  return listenOnLoopback(createServer(app.callback()))
+}
+
+runConformanceSuite({ name: '@dpop/koa', start })
