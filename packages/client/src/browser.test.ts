@@ -120,4 +120,31 @@ describe('in Chromium', () => {
     expect(tokenCalls[1]?.headers.origin).toBe(pageOrigin)
     await tab.close()
   }, 30_000)
+
+  it('says why when a cross-origin server does not expose DPoP-Nonce', async () => {
+    const hidden = await startOAuthTestServer({
+      requireNonce: true,
+      headers: {
+        'Access-Control-Allow-Origin': pageOrigin,
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, DPoP',
+      },
+    })
+    try {
+      const tab = await context.newPage()
+      await tab.goto(pageOrigin)
+      const reason = await tab.evaluate(async (issuer) => {
+        const handle = await DPoPClient.createDPoPHandle()
+        const client = DPoPClient.createOAuthClient(handle, { issuer, clientId: 'spa' })
+        return client.clientCredentials().then(
+          () => 'succeeded',
+          (error: { reason?: string; message: string }) => `${error.reason}: ${error.message}`,
+        )
+      }, hidden.url)
+      expect(reason).toMatch(/^nonce_unreadable: .*Access-Control-Expose-Headers/)
+      expect(hidden.requests.filter((request) => request.url.endsWith('/token'))).toHaveLength(1)
+      await tab.close()
+    } finally {
+      await hidden.close()
+    }
+  }, 30_000)
 })
