@@ -83,6 +83,52 @@ describe('createTokenManager', () => {
     expect(resource.requests.map((request) => request.failure)).toEqual(['nonce_missing', undefined])
   })
 
+  it('renews and retries once when the resource answers invalid_token', async () => {
+    const { as, client } = await setUp()
+    let rejectNext = true
+    const resource = await startDPoPTestServer({
+      respond: (_request, response) => {
+        if (!rejectNext) return void response.writeHead(200).end()
+        rejectNext = false
+        response.writeHead(401, { 'WWW-Authenticate': 'DPoP error="invalid_token", algs="ES256"' }).end()
+      },
+    })
+    servers.push(resource)
+    const manager = createTokenManager(client, { obtainTokens: () => client.clientCredentials() })
+    const response = await manager.fetch(`${resource.url}/data`, { method: 'POST', body: 'payload' })
+    expect(response.status).toBe(200)
+    const [first, second] = resource.requests
+    expect(first?.headers.authorization).not.toBe(second?.headers.authorization)
+    expect(second?.body).toBe('payload')
+    expect(as.tokenRequests.map(({ form }) => form.get('grant_type'))).toEqual([
+      'client_credentials',
+      'refresh_token',
+    ])
+  })
+
+  it('does not retry a stream body after invalid_token', async () => {
+    const { client } = await setUp()
+    const resource = await startDPoPTestServer({
+      respond: (_request, response) =>
+        response.writeHead(401, { 'WWW-Authenticate': 'DPoP error="invalid_token"' }).end(),
+    })
+    servers.push(resource)
+    const manager = createTokenManager(client, { obtainTokens: () => client.clientCredentials() })
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('once'))
+        controller.close()
+      },
+    })
+    const response = await manager.fetch(`${resource.url}/data`, {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    expect(response.status).toBe(401)
+    expect(resource.requests).toHaveLength(1)
+  })
+
   it('rejects without tokens and without a way to get them', async () => {
     const { client } = await setUp()
     await expect(createTokenManager(client).getTokens()).rejects.toThrow(/obtainTokens/)

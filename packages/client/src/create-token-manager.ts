@@ -1,3 +1,4 @@
+import { parseWWWAuthenticate } from '@dpop/core'
 import type { FetchFunction } from './create-dpop-fetch.js'
 import type { OAuthClient, TokenRequestOptions } from './create-oauth-client.js'
 import type { TokenSet } from './token-set.js'
@@ -28,8 +29,24 @@ export interface TokenManager {
   getTokens(): Promise<TokenSet>
   /** Renews now (refresh token, else `obtainTokens`), sharing a renewal already under way. */
   renew(): Promise<TokenSet>
-  /** A fetch that sends the current access token as `Authorization: DPoP …` with a proof carrying `ath`. */
+  /**
+   * A fetch that sends the current access token as `Authorization: DPoP …` with a proof carrying `ath`.
+   * When the resource answers 401 `invalid_token` (revoked, or expired early), the tokens are renewed and the
+   * request is sent once more, unless its body is a stream.
+   */
   fetch: FetchFunction
+}
+
+/** RFC 6750 §3.1 / RFC 9449 §7.1: the resource rejected the token itself, not the proof. */
+function isInvalidToken(response: Response): boolean {
+  if (response.status !== 401) return false
+  try {
+    return parseWWWAuthenticate(response.headers.get('www-authenticate') ?? '').some(
+      (challenge) => challenge.params['error'] === 'invalid_token',
+    )
+  } catch {
+    return false
+  }
 }
 
 /** Holds an OAuth client's tokens and keeps them fresh. */
@@ -95,15 +112,26 @@ export function createTokenManager(client: OAuthClient, options: TokenManagerOpt
     getTokens,
     renew,
     async fetch(input, init) {
-      const tokens = await getTokens()
       const isRequest = typeof Request !== 'undefined' && input instanceof Request
-      const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined))
-      if (tokens.tokenType.toLowerCase() === 'bearer') {
-        headers.set('Authorization', `Bearer ${tokens.accessToken}`)
-        return (options.fetch ?? globalThis.fetch)(input, { ...init, headers })
+      const send = async (tokens: TokenSet) => {
+        const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined))
+        if (tokens.tokenType.toLowerCase() === 'bearer') {
+          headers.set('Authorization', `Bearer ${tokens.accessToken}`)
+          return (options.fetch ?? globalThis.fetch)(input, { ...init, headers })
+        }
+        headers.set('Authorization', `DPoP ${tokens.accessToken}`)
+        return client.fetch(input, { ...init, headers })
       }
-      headers.set('Authorization', `DPoP ${tokens.accessToken}`)
-      return client.fetch(input, { ...init, headers })
+      const tokens = await getTokens()
+      const response = await send(tokens)
+      const replayable =
+        !isRequest && !(typeof ReadableStream !== 'undefined' && init?.body instanceof ReadableStream)
+      const renewable = tokens.refreshToken !== undefined || options.obtainTokens !== undefined
+      if (!replayable || !renewable || !isInvalidToken(response)) return response
+      // Renew only if no other caller did already while this request was in flight.
+      const renewed = current === tokens ? await renew() : await getTokens()
+      await response.body?.cancel().catch(() => undefined)
+      return send(renewed)
     },
   }
 }

@@ -161,8 +161,15 @@ describe('interop: oidc-provider with DPoP', () => {
     const stolen = await thief.refresh(renewed.refreshToken ?? '').catch((error: unknown) => error)
     expect(isOAuthError(stolen) && stolen.error).toBe('invalid_grant')
 
+    // oidc-provider revokes the whole grant with the access token: the resource answers invalid_token, the
+    // manager tries to renew, and the refresh token is gone too, so the caller learns the session ended.
     await client.revoke(renewed.accessToken, { tokenTypeHint: 'access_token' })
-    expect((await manager.fetch(`${issuer}/me`)).status).toBe(401)
+    const revoked = await client.fetch(`${issuer}/me`, {
+      headers: { Authorization: `DPoP ${renewed.accessToken}` },
+    })
+    expect(revoked.status).toBe(401)
+    expect(revoked.headers.get('www-authenticate')).toMatch(/^DPoP .*error="invalid_token"/)
+    await expect(manager.fetch(`${issuer}/me`)).rejects.toMatchObject({ error: 'invalid_grant' })
   })
 
   it('RFC 9126 PAR with a DPoP header, then the code', async () => {
