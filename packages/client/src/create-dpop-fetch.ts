@@ -48,13 +48,18 @@ function accessTokenOf(headers: Headers): string | undefined {
   return credentials?.scheme === 'dpop' ? credentials.token : undefined
 }
 
-function failure(reason: string, response: Response, description: string): DPoPError {
+function failure(
+  reason: string,
+  response: Response,
+  description: string,
+  code: 'use_dpop_nonce' | 'invalid_dpop_proof' = 'use_dpop_nonce',
+): DPoPError {
   const headers: Record<string, string> = {}
   for (const name of ['WWW-Authenticate', 'DPoP-Nonce']) {
     const value = response.headers.get(name)
     if (value !== null) headers[name] = value
   }
-  return new DPoPError('use_dpop_nonce', reason, { status: response.status, headers, description })
+  return new DPoPError(code, reason, { status: response.status, headers, description })
 }
 
 /**
@@ -129,6 +134,7 @@ export function createDPoPFetch(handle: DPoPHandle, options: DPoPFetchOptions = 
           'body_not_replayable',
           response,
           `the server asked for a new DPoP proof but the streamed request body (over ${maxReplayBodyBytes} bytes, or not read to its end) cannot be sent again`,
+          error,
         )
       }
       if (error === 'use_dpop_nonce') nonceRetried = true
