@@ -1,0 +1,100 @@
+import { isDPoPError } from '@dpop/core'
+import {
+  type AllowedOrigins,
+  type AuthenticateOptions,
+  assertPublicUrl,
+  createNeutralRequest,
+  createResourceGuard,
+  type ResourceAuthentication,
+  type ResourceGuardOptions,
+  resolveRequestUrl,
+  resourceCorsHeaders,
+} from '@dpop/server'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { writeReply } from './write-reply.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated DPoP request, set by a `fastify.dpop.preHandler()` hook; `null` elsewhere. */
+    dpop: ResourceAuthentication | null
+  }
+  interface FastifyInstance {
+    /** The guard registered with the `dpop` plugin in this scope. */
+    dpop: DPoPDecorator
+  }
+}
+
+export interface DPoPOptions extends ResourceGuardOptions {
+  /**
+   * Origin and optional path prefix the clients address (RFC 9449 §4.3 step 9), such as
+   * `https://api.example.com/v1`; it wins over the request's protocol and host.
+   * @default the request's `request.protocol` and `request.host`, after Fastify's `trustProxy` setting
+   */
+  publicUrl?: string
+  /** Browser origins allowed through CORS (preflights and `DPoP-Nonce`/`WWW-Authenticate` exposed). @default no CORS */
+  allowedOrigins?: AllowedOrigins
+}
+
+export type DPoPPreHandler = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<FastifyReply | undefined>
+
+export interface DPoPDecorator {
+  /**
+   * A `preHandler` hook for one route (`{ preHandler: fastify.dpop.preHandler() }`) or a whole prefix
+   * (`scope.addHook('preHandler', scope.dpop.preHandler())`). Add `OPTIONS` to a route's methods to
+   * answer CORS preflights.
+   */
+  preHandler(options?: AuthenticateOptions): DPoPPreHandler
+}
+
+const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
+  const { publicUrl, allowedOrigins, ...guardOptions } = options
+  if (publicUrl !== undefined) assertPublicUrl(publicUrl)
+  const guard = createResourceGuard(guardOptions)
+  if (!fastify.hasRequestDecorator('dpop')) fastify.decorateRequest('dpop', null)
+
+  const preHandler =
+    (authenticate: AuthenticateOptions = {}): DPoPPreHandler =>
+    async (request, reply) => {
+      const origin = request.headers.origin
+      const preflight =
+        request.method === 'OPTIONS' &&
+        origin !== undefined &&
+        request.headers['access-control-request-method'] !== undefined
+      const cors =
+        allowedOrigins === undefined ? {} : resourceCorsHeaders(origin, allowedOrigins, { preflight })
+      if (preflight) return writeReply(reply, { status: 204, headers: cors, body: '' })
+      try {
+        // request.url is the full path the client addressed, prefixes of encapsulated plugins included.
+        const url = resolveRequestUrl({
+          publicUrl,
+          protocol: request.protocol,
+          host: request.host,
+          path: request.url,
+        })
+        request.dpop = await guard.authenticate(
+          createNeutralRequest(request.method, url, request.headers, request.raw.rawHeaders),
+          authenticate,
+        )
+      } catch (error) {
+        if (!isDPoPError(error)) throw error
+        const response = guard.toResponse(error)
+        return writeReply(reply, { ...response, headers: { ...response.headers, ...cors } })
+      }
+      reply.headers({ ...request.dpop.responseHeaders, ...cors })
+      return undefined
+    }
+
+  fastify.decorate('dpop', { preHandler })
+}
+
+/**
+ * Fastify plugin of a DPoP-protected resource (RFC 9449 §7): builds the guard once and decorates
+ * `fastify.dpop` (hooks) and `request.dpop` (the result). A `DPoPError` is answered with its status,
+ * challenge and JSON body; any other error goes to Fastify's error handler. Register a second guard in
+ * an encapsulated scope.
+ */
+export const dpop = fp(plugin, { fastify: '5.x', name: '@dpop/fastify' })

@@ -1,0 +1,44 @@
+import { type ConformanceAppOptions, runConformanceSuite } from '@dpop/adapter-tests'
+import Fastify, { type FastifyRequest } from 'fastify'
+import { authorizationServer, dpop, protectedResourceMetadata } from './index.js'
+
+const answer = async (request: FastifyRequest) => ({
+  sub: request.dpop?.claims.sub,
+  scheme: request.dpop?.scheme,
+  thumbprint: request.dpop?.thumbprint,
+})
+
+async function start(options: ConformanceAppOptions) {
+  const app = Fastify({ trustProxy: options.trustProxy ? '127.0.0.1' : false })
+  const publicUrl = options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }
+
+  await app.register(authorizationServer, { server: options.authorizationServer })
+  await app.register(protectedResourceMetadata, options.guard)
+  await app.register(dpop, { ...options.guard, ...publicUrl, allowedOrigins: options.allowedOrigins })
+  app.route({
+    method: ['GET', 'OPTIONS'],
+    url: '/resource',
+    preHandler: app.dpop.preHandler(),
+    handler: answer,
+  })
+  app.get('/admin', { preHandler: app.dpop.preHandler({ requiredScopes: ['admin'] }) }, answer)
+  // A whole prefix behind the guard: the hook sees the full URL the client addressed.
+  await app.register(
+    async (api) => {
+      api.addHook('preHandler', api.dpop.preHandler())
+      api.get('/items', answer)
+    },
+    { prefix: '/api/v1' },
+  )
+  // A second guard lives in its own encapsulated scope.
+  await app.register(async (scope) => {
+    await scope.register(dpop, { ...options.nonceGuard, ...publicUrl })
+    scope.get('/nonce', { preHandler: scope.dpop.preHandler() }, answer)
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  return { origin: `http://127.0.0.1:${port}`, close: () => app.close() }
+}
+
+runConformanceSuite({ name: '@dpop/fastify', start })
