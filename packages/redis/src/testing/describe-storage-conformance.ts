@@ -1,0 +1,188 @@
+import type { AuthorizationRequestRecord, RefreshTokenRecord, Storage } from '@dpop/server'
+import { describe, expect, it } from 'vitest'
+
+const request: AuthorizationRequestRecord = {
+  clientId: 'app',
+  redirectUri: 'https://app.example/callback',
+  redirectUriProvided: true,
+  scope: 'read',
+  codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  dpopJkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+  pushed: false,
+}
+const inOneMinute = () => Date.now() + 60_000
+const expired = () => Date.now() - 1000
+
+function refreshToken(familyId: string, expiresAt = inOneMinute()): RefreshTokenRecord {
+  return {
+    familyId,
+    clientId: 'app',
+    subject: 'alice',
+    scope: 'read',
+    jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+    issuedAt: Math.floor(Date.now() / 1000),
+    expiresAt,
+  }
+}
+
+/**
+ * The behaviour every `Storage` must show, checked against the in-memory reference and Redis alike: one
+ * consumption of codes, pushed requests and interactions; rotation, reuse and family revocation of refresh
+ * tokens; revoked ids; expiry. `create` returns a fresh, empty storage.
+ */
+export function describeStorageConformance(name: string, create: () => Storage): void {
+  describe(`Storage conformance: ${name}`, () => {
+    it('stores and reads registered clients, with and without expiry', async () => {
+      const storage = create()
+      const record = {
+        clientId: 'registered',
+        tokenEndpointAuthMethod: 'none' as const,
+        redirectUris: ['https://app.example/cb'],
+        grantTypes: ['authorization_code' as const],
+        tokenBinding: 'dpop' as const,
+        issuedAt: 1_700_000_000,
+      }
+      await storage.saveClient(record)
+      expect(await storage.getClient('registered')).toEqual(record)
+      await storage.saveClient({ ...record, clientId: 'gone', expiresAt: expired() })
+      expect(await storage.getClient('gone')).toBeUndefined()
+      expect(await storage.getClient('unknown')).toBeUndefined()
+    })
+
+    it('consumes an authorization code once (RFC 6749 §4.1.2), even when redeemed concurrently', async () => {
+      const storage = create()
+      const code = {
+        request,
+        subject: 'alice',
+        scope: 'read',
+        authTime: 1_700_000_000,
+        expiresAt: inOneMinute(),
+      }
+      await storage.saveCode('code-hash', code)
+      const results = await Promise.all(Array.from({ length: 20 }, () => storage.consumeCode('code-hash')))
+      expect(results.filter((result) => result !== undefined)).toEqual([code])
+      expect(await storage.consumeCode('code-hash')).toBeUndefined()
+    })
+
+    it('uses a pushed authorization request once (RFC 9126 §4)', async () => {
+      const storage = create()
+      const record = { request: { ...request, pushed: true }, expiresAt: inOneMinute() }
+      await storage.savePushedRequest('request-id', record)
+      const results = await Promise.all([
+        storage.consumePushedRequest('request-id'),
+        storage.consumePushedRequest('request-id'),
+      ])
+      expect(results.filter((result) => result !== undefined)).toEqual([record])
+    })
+
+    it('reads an interaction several times and completes it once', async () => {
+      const storage = create()
+      const record = { request, expiresAt: inOneMinute() }
+      await storage.saveInteraction('interaction-id', record)
+      expect(await storage.getInteraction('interaction-id')).toEqual(record)
+      expect(await storage.getInteraction('interaction-id')).toEqual(record)
+      const results = await Promise.all([
+        storage.consumeInteraction('interaction-id'),
+        storage.consumeInteraction('interaction-id'),
+      ])
+      expect(results.filter((result) => result !== undefined)).toEqual([record])
+      expect(await storage.getInteraction('interaction-id')).toBeUndefined()
+    })
+
+    it('rotates a refresh token once; reuse is reported and revoking the family revokes every member', async () => {
+      const storage = create()
+      const first = refreshToken('family-1')
+      await storage.saveRefreshToken('rt-1', first)
+      expect(await storage.getRefreshToken('rt-1')).toEqual({ record: first, status: 'active' })
+
+      const rotations = await Promise.all(
+        Array.from({ length: 10 }, () => storage.rotateRefreshToken('rt-1')),
+      )
+      expect(rotations.filter((rotation) => rotation?.status === 'rotated')).toHaveLength(1)
+      expect(rotations.filter((rotation) => rotation?.status === 'reused')).toHaveLength(9)
+      expect(await storage.getRefreshToken('rt-1')).toEqual({ record: first, status: 'used' })
+
+      const second = refreshToken('family-1')
+      await storage.saveRefreshToken('rt-2', second)
+      expect((await storage.getRefreshToken('rt-2'))?.status).toBe('active')
+
+      expect((await storage.rotateRefreshToken('rt-1'))?.status).toBe('reused')
+      await storage.revokeRefreshTokenFamily('family-1', inOneMinute())
+      expect(await storage.rotateRefreshToken('rt-2')).toEqual({ record: second, status: 'revoked' })
+      expect((await storage.getRefreshToken('rt-2'))?.status).toBe('revoked')
+      expect((await storage.getRefreshToken('rt-1'))?.status).toBe('revoked')
+
+      // Another family is untouched.
+      await storage.saveRefreshToken('rt-other', refreshToken('family-2'))
+      expect((await storage.rotateRefreshToken('rt-other'))?.status).toBe('rotated')
+    })
+
+    it('answers undefined for unknown and expired refresh tokens', async () => {
+      const storage = create()
+      expect(await storage.getRefreshToken('unknown')).toBeUndefined()
+      expect(await storage.rotateRefreshToken('unknown')).toBeUndefined()
+      await storage.saveRefreshToken('rt-expired', refreshToken('family-3', expired()))
+      expect(await storage.getRefreshToken('rt-expired')).toBeUndefined()
+      expect(await storage.rotateRefreshToken('rt-expired')).toBeUndefined()
+    })
+
+    it('stores opaque access tokens and remembers revoked token ids (RFC 7009)', async () => {
+      const storage = create()
+      const record = {
+        jti: 'jti-1',
+        clientId: 'app',
+        subject: 'alice',
+        scope: 'read',
+        audience: 'https://api.example',
+        jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+        issuedAt: 1_700_000_000,
+        expiresAt: inOneMinute(),
+      }
+      await storage.saveAccessToken('at-hash', record)
+      expect(await storage.getAccessToken('at-hash')).toEqual(record)
+      expect(await storage.getAccessToken('other')).toBeUndefined()
+
+      expect(await storage.isAccessTokenRevoked('jti-1')).toBe(false)
+      await storage.revokeAccessToken('jti-1', inOneMinute())
+      expect(await storage.isAccessTokenRevoked('jti-1')).toBe(true)
+      await storage.revokeAccessToken('jti-2', expired())
+      expect(await storage.isAccessTokenRevoked('jti-2')).toBe(false)
+    })
+
+    it('respects expiry of codes, pushed requests, interactions and access tokens', async () => {
+      const storage = create()
+      await storage.saveCode('old-code', {
+        request,
+        subject: 'alice',
+        scope: '',
+        authTime: 0,
+        expiresAt: expired(),
+      })
+      await storage.savePushedRequest('old-par', { request, expiresAt: expired() })
+      await storage.saveInteraction('old-interaction', { request, expiresAt: expired() })
+      await storage.saveAccessToken('old-at', {
+        jti: 'j',
+        clientId: 'app',
+        subject: 'alice',
+        scope: '',
+        audience: 'a',
+        issuedAt: 0,
+        expiresAt: expired(),
+      })
+      expect(await storage.consumeCode('old-code')).toBeUndefined()
+      expect(await storage.consumePushedRequest('old-par')).toBeUndefined()
+      expect(await storage.getInteraction('old-interaction')).toBeUndefined()
+      expect(await storage.consumeInteraction('old-interaction')).toBeUndefined()
+      expect(await storage.getAccessToken('old-at')).toBeUndefined()
+    })
+
+    it('returns copies: mutating a returned record does not change the stored one', async () => {
+      const storage = create()
+      await storage.saveInteraction('copied', { request, expiresAt: inOneMinute() })
+      const read = await storage.getInteraction('copied')
+      if (read === undefined) throw new Error('missing')
+      read.request.scope = 'admin'
+      expect((await storage.getInteraction('copied'))?.request.scope).toBe('read')
+    })
+  })
+}
