@@ -131,6 +131,14 @@ describe('RFC 6749 §4.4 client credentials with RFC 9449 §5 DPoP', () => {
     expect((await lenient.clientCredentials()).tokenType).toBe('bearer')
   })
 
+  it('RFC 9449 §5.1: refuses to sign with an algorithm the server does not list', async () => {
+    const { server, client } = await setUp({
+      metadata: { dpop_signing_alg_values_supported: ['RS256', 'PS256'] },
+    })
+    expect((await rejection(client.clientCredentials())).error).toBe('unsupported_dpop_algorithm')
+    expect(server.requests.filter((request) => request.url.endsWith('/token'))).toHaveLength(0)
+  })
+
   it('RFC 6749 §5.2: error responses become OAuthError with error, description and status', async () => {
     const { client } = await setUp({}, { clientSecret: 's' })
     const error = await rejection(client.refresh('rt', { parameters: { grant_type: 'urn:unknown' } }))

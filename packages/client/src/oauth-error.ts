@@ -13,7 +13,8 @@ const OAUTH_ERROR_BRAND = Symbol.for('@dpop/client.OAuthError')
 /**
  * An OAuth error: one the server answered (RFC 6749 §4.1.2.1, §5.2; RFC 7009 §2.2.1) with its `error`,
  * `error_description` and status, or one this client raised on a response it will not accept:
- * `invalid_metadata`, `invalid_response`, `state_mismatch`, `issuer_mismatch`, `unexpected_token_type`.
+ * `invalid_metadata`, `invalid_response`, `state_mismatch`, `issuer_mismatch`, `unexpected_token_type`,
+ * `unsupported_dpop_algorithm`.
  */
 export class OAuthError extends Error {
   override readonly name = 'OAuthError'
