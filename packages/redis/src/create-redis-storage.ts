@@ -10,7 +10,7 @@ import type {
 import { assertPrefix, expiryArgument, keyPart } from './keys.js'
 import { asCaller, type RedisConnection } from './redis-connection.js'
 import { addMemberScript, revokeFamilyScript, rotateScript } from './refresh-token-scripts.js'
-import { assertTimeout, guarded } from './unavailable.js'
+import { assertTimeout, guarded, unavailable } from './unavailable.js'
 import { decodeRecord, encodeRecord } from './versioned-json.js'
 
 export interface RedisStorageOptions {
@@ -125,7 +125,7 @@ export function createRedisStorage(redis: RedisConnection, options: RedisStorage
         ),
       )
       if (status !== 'rotated' && status !== 'reused' && status !== 'revoked') {
-        throw new Error('unexpected reply from the rotation script')
+        throw unavailable(new Error('unexpected reply from the rotation script'))
       }
       return { record, status }
     },
