@@ -1,6 +1,17 @@
 import type { FetchFunction } from '@dpop/client'
 import { CommandFailure } from './command-failure.js'
 
+/**
+ * The `CommandFailure` of a network error (fetch rejects with TypeError('fetch failed') whose cause tells
+ * what happened: ECONNREFUSED, ENOTFOUND, …), or undefined for any other error.
+ */
+export function networkFailure(error: unknown, url: string): CommandFailure | undefined {
+  const cause = error instanceof TypeError ? (error.cause as { code?: unknown } | undefined) : undefined
+  if (cause === undefined) return undefined
+  const detail = typeof cause.code === 'string' ? cause.code : 'network error'
+  return new CommandFailure('request_failed', `cannot reach ${new URL(url).origin} (${detail})`)
+}
+
 /** Sends a request; a network failure becomes a `CommandFailure` naming the origin and the cause code. */
 export async function sendRequest(
   fetchFunction: FetchFunction,
@@ -10,19 +21,6 @@ export async function sendRequest(
   try {
     return await fetchFunction(url, init)
   } catch (error) {
-    // fetch rejects with TypeError('fetch failed') whose cause tells what happened (ECONNREFUSED, …).
-    const cause = error instanceof TypeError ? (error.cause as { code?: unknown } | undefined) : undefined
-    if (cause === undefined) throw error
-    const detail = typeof cause.code === 'string' ? cause.code : 'network error'
-    throw new CommandFailure('request_failed', `cannot reach ${new URL(url).origin} (${detail})`)
-  }
-}
-
-/** The body of a response as JSON, or undefined when it is not JSON. */
-export async function readJson(response: Response): Promise<unknown> {
-  try {
-    return JSON.parse(await response.text())
-  } catch {
-    return undefined
+    throw networkFailure(error, url) ?? error
   }
 }

@@ -74,7 +74,7 @@ describe('dpop token (RFC 9449 §5, RFC 8414)', () => {
     ]
     const result = await runCaptured([...argv, '--key', key.path])
     expect(result.exitCode).toBe(1)
-    expect(result.stderr).toContain('token request failed with HTTP 401 invalid_client')
+    expect(result.stderr).toBe('dpop token: token request failed (HTTP 401): invalid_client\n')
     const json = await runCaptured([...argv, '--key', key.path, '--json'])
     expect(JSON.parse(json.stdout)).toMatchObject({ error: 'invalid_client', status: 401 })
   })
@@ -84,8 +84,18 @@ describe('dpop token (RFC 9449 §5, RFC 8414)', () => {
     argv[2] = servers.issuer.replace('127.0.0.1', 'localhost')
     const result = await runCaptured([...argv, '--key', key.path])
     expect(result.exitCode).toBe(1)
-    expect(result.stderr).toContain('differs from --issuer')
+    expect(result.stderr).toContain('invalid_metadata')
     expect(servers.tokenRequests).toHaveLength(0)
+  })
+
+  it('an unreachable issuer exits 1 with a one-line message', async () => {
+    const closed = await startTestServers()
+    await closed.close()
+    const argv = tokenArguments()
+    argv[2] = closed.issuer
+    const result = await runCaptured([...argv, '--key', key.path])
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toMatch(/^dpop token: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/)
   })
 
   it('usage errors exit 2: a missing --client-secret, a bad --auth', async () => {

@@ -1,17 +1,13 @@
-import { createDPoPFetch } from '@dpop/client'
+import { createOAuthClient, isOAuthError, type TokenSet } from '@dpop/client'
 import { SUPPORTED_ALGORITHMS } from '@dpop/core'
 import type { Command } from '../command.js'
 import { CommandFailure } from '../command-failure.js'
-import { discoverTokenEndpoint } from '../discover-token-endpoint.js'
 import { loadSigningKey } from '../load-signing-key.js'
 import { urlOption } from '../option-values.js'
-import { readJson, sendRequest } from '../send-request.js'
+import { networkFailure } from '../send-request.js'
 import { UsageError } from '../usage-error.js'
 
-/** RFC 6749 §2.3.1: client id and secret are form-encoded before they are joined for Basic. */
-function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1)
-}
+const AUTHENTICATION_METHODS = { basic: 'client_secret_basic', post: 'client_secret_post' } as const
 
 export const tokenCommand: Command = {
   name: 'token',
@@ -19,7 +15,7 @@ export const tokenCommand: Command = {
   usage:
     'dpop token --issuer URL --client-id ID --client-secret S [--scope S] [--key FILE] [--auth basic|post]',
   description: [
-    "Finds the issuer's token endpoint by RFC 8414 discovery, then requests a token with the client",
+    'Finds the token endpoint by RFC 8414 (or OpenID) discovery, then requests a token with the client',
     'credentials grant (RFC 6749 §4.4) and a DPoP proof (RFC 9449 §5), so the token is bound to the key.',
     'A server that answers use_dpop_nonce gets the same request once more with its nonce (§8).',
     'Prints the token response JSON. Without --key a throwaway key is used (the token is then unusable',
@@ -64,50 +60,40 @@ export const tokenCommand: Command = {
     if (keyPath === undefined)
       warn('no --key: the token is bound to a throwaway key that ends with this command')
 
-    const fetchFunction = io.fetch ?? globalThis.fetch
-    const metadata = await discoverTokenEndpoint(issuer, fetchFunction)
-    if (metadata.signingAlgorithms !== undefined && !metadata.signingAlgorithms.includes(handle.algorithm)) {
-      warn(`the server does not list ${handle.algorithm} in dpop_signing_alg_values_supported`)
-    }
-    const body = new URLSearchParams({ grant_type: 'client_credentials' })
-    if (scope !== undefined) body.set('scope', scope)
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      'Content-Type': 'application/x-www-form-urlencoded',
-    }
-    if (auth === 'basic') {
-      headers.Authorization = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(clientSecret)}`)}`
-    } else {
-      body.set('client_id', clientId)
-      body.set('client_secret', clientSecret)
-    }
-    const dpopFetch = createDPoPFetch(handle, { fetch: fetchFunction })
-    const response = await sendRequest(dpopFetch, metadata.tokenEndpoint, {
-      method: 'POST',
-      headers,
-      body: body.toString(),
+    const client = createOAuthClient(handle, {
+      issuer,
+      clientId,
+      clientSecret,
+      clientAuthentication: AUTHENTICATION_METHODS[auth],
+      // A Bearer answer is shown (with a warning) rather than hidden: this command is for looking at servers.
+      allowBearer: true,
+      ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
     })
-    const result = await readJson(response)
-    const fields = typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {}
-    if (!response.ok) {
-      const error = typeof fields.error === 'string' ? fields.error : 'token_request_failed'
-      const description = typeof fields.error_description === 'string' ? `: ${fields.error_description}` : ''
-      throw new CommandFailure(
-        error,
-        `token request failed with HTTP ${response.status} ${error}${description}`,
-        {
-          status: response.status,
-          ...(result === undefined ? {} : { response: result }),
-        },
-      )
+    let tokens: TokenSet
+    try {
+      const algorithms = (await client.metadata()).dpop_signing_alg_values_supported
+      if (Array.isArray(algorithms) && !algorithms.includes(handle.algorithm)) {
+        warn(`the server does not list ${handle.algorithm} in dpop_signing_alg_values_supported`)
+      }
+      tokens = await client.clientCredentials(scope === undefined ? {} : { scope })
+    } catch (error) {
+      const unreachable = networkFailure(error, issuer)
+      if (unreachable !== undefined) throw unreachable
+      if (!isOAuthError(error)) throw error
+      const status = error.status === undefined ? '' : ` (HTTP ${error.status})`
+      const description =
+        error.errorDescription === undefined || error.errorDescription === error.error
+          ? ''
+          : `: ${error.errorDescription}`
+      throw new CommandFailure(error.error, `token request failed${status}: ${error.error}${description}`, {
+        ...(error.status === undefined ? {} : { status: error.status }),
+        ...(error.errorDescription === undefined ? {} : { error_description: error.errorDescription }),
+      })
     }
-    if (typeof fields.access_token !== 'string') {
-      throw new CommandFailure('invalid_response', 'the token response has no access_token')
+    if (tokens.tokenType.toLowerCase() !== 'dpop') {
+      warn(`token_type is ${tokens.tokenType}: the server did not bind this token to the key (RFC 9449 §5)`)
     }
-    if (typeof fields.token_type !== 'string' || fields.token_type.toLowerCase() !== 'dpop') {
-      warn('token_type is not DPoP: the server did not bind this token to the key (RFC 9449 §5)')
-    }
-    print(json ? JSON.stringify(result) : JSON.stringify(result, null, 2))
+    print(json ? JSON.stringify(tokens.raw) : JSON.stringify(tokens.raw, null, 2))
     return 0
   },
 }
