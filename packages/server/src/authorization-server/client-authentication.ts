@@ -34,11 +34,24 @@ function formDecode(value: string): string {
   }
 }
 
+// RFC 7617 §2: the credentials are standard base64 (no base64url, '.' or '~' that token68 would allow).
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+
 function parseBasic(request: AuthorizationServerRequest): { clientId: string; secret: string } | undefined {
-  const credentials = parseAuthorization(request.header('authorization'))
+  let credentials: ReturnType<typeof parseAuthorization>
+  try {
+    credentials = parseAuthorization(request.header('authorization'))
+  } catch (cause) {
+    // A malformed Authorization header is a failed client authentication (RFC 6749 §5.2: 401).
+    throw new DPoPError('invalid_client', 'authorization_malformed', {
+      description: 'malformed Authorization header',
+      cause,
+    })
+  }
   if (credentials === undefined) return undefined
   if (credentials.scheme !== 'basic')
     throw invalidClient('authorization_scheme', 'unsupported Authorization scheme')
+  if (!BASE64.test(credentials.token)) throw invalidClient('basic_malformed', 'malformed Basic credentials')
   let decoded: string
   try {
     decoded = decoder.decode(

@@ -9,17 +9,39 @@ export interface Parameters {
   readonly search: URLSearchParams
 }
 
+/** Longest parameter value accepted; real values (tokens, URIs, state) are far shorter. */
+export const MAX_PARAMETER_LENGTH = 4096
+/** Most parameters accepted in one request. */
+export const MAX_PARAMETERS = 64
+/** Longest form body accepted, whatever limit the adapter applies. */
+export const MAX_BODY_LENGTH = 65_536
+
+const tooLarge = () =>
+  new DPoPError('invalid_request', 'parameter_too_large', {
+    description: 'a request parameter or the request is too large',
+  })
+
+/**
+ * Bounds the parameters up front (count, name and value lengths), so nothing oversized reaches storage,
+ * hashing or a `Location` header. A parameter read more than once is an error even when a repetition is
+ * empty (RFC 6749 §3.1); it is checked on read so that the authorization endpoint can redirect the error.
+ */
 export function toParameters(search: URLSearchParams): Parameters {
+  let count = 0
+  for (const [name, value] of search) {
+    if (++count > MAX_PARAMETERS || name.length > MAX_PARAMETER_LENGTH || value.length > MAX_PARAMETER_LENGTH)
+      throw tooLarge()
+  }
   return {
     search,
     get(name) {
-      const values = search.getAll(name).filter((value) => value !== '')
+      const values = search.getAll(name)
       if (values.length > 1) {
         throw new DPoPError('invalid_request', 'duplicate_parameter', {
           description: 'a request parameter was given more than once',
         })
       }
-      return values[0]
+      return values[0] === '' ? undefined : values[0]
     },
   }
 }
@@ -27,7 +49,10 @@ export function toParameters(search: URLSearchParams): Parameters {
 /** The body as form parameters: a string is parsed as `application/x-www-form-urlencoded`. */
 export function readFormBody(body: AuthorizationServerRequest['body']): URLSearchParams {
   if (body === undefined) return new URLSearchParams()
-  if (typeof body === 'string') return new URLSearchParams(body)
+  if (typeof body === 'string') {
+    if (body.length > MAX_BODY_LENGTH) throw tooLarge()
+    return new URLSearchParams(body)
+  }
   if (body instanceof URLSearchParams) return new URLSearchParams(body)
   const search = new URLSearchParams()
   for (const [name, value] of Object.entries(body)) {
@@ -55,10 +80,13 @@ export function singleHeader(request: AuthorizationServerRequest, name: string):
   return value[0]
 }
 
-/** Rejects a body that is declared as something other than form parameters (RFC 6749 §3.2). */
+/**
+ * Rejects a request declared as something other than form parameters (RFC 6749 §3.2), whether or not the
+ * adapter handed over its body: a JSON body must not be read as parameters, nor skipped as "no body".
+ */
 export function assertFormContentType(request: AuthorizationServerRequest): void {
   const contentType = singleHeader(request, 'content-type')
-  if (contentType === undefined || typeof request.body !== 'string') return
+  if (contentType === undefined) return
   if (contentType.split(';')[0]?.trim().toLowerCase() !== 'application/x-www-form-urlencoded') {
     throw new DPoPError('invalid_request', 'content_type', {
       description: 'the body must be application/x-www-form-urlencoded',

@@ -63,8 +63,9 @@ export async function validateAuthorizationRequest(
 ): Promise<AuthorizationRequestRecord> {
   const client = authenticatedClient ?? (await authorizationClient(context, parameters))
   const redirect = authorizationRedirectUri(client, parameters)
-  const states = parameters.search.getAll('state').filter((value) => value !== '')
-  const state = states.length === 1 ? states[0] : undefined
+  // A repeated state is an error, but the redirect can only echo a state that is unambiguous.
+  const states = parameters.search.getAll('state')
+  const state = states.length === 1 && states[0] !== '' ? states[0] : undefined
   try {
     if (states.length > 1) parameters.get('state')
     if (parameters.get('request') !== undefined) {
