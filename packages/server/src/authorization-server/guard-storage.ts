@@ -8,6 +8,8 @@ import type { Storage } from './storage.js'
 export function guardStorage(storage: Storage): Storage {
   const guarded = {} as Record<string, unknown>
   for (const name of Object.keys(storageMethods) as (keyof Storage)[]) {
+    // Optional methods stay absent when the store lacks them, so callers can fall back.
+    if (typeof storage[name] !== 'function') continue
     guarded[name] = async (...args: unknown[]) => {
       try {
         return await (storage[name] as (...args: unknown[]) => Promise<unknown>).apply(storage, args)
@@ -29,6 +31,8 @@ const storageMethods: Record<keyof Storage, true> = {
   saveClient: true,
   saveCode: true,
   consumeCode: true,
+  saveCodeRedemption: true,
+  consumeCodeRedemption: true,
   savePushedRequest: true,
   consumePushedRequest: true,
   saveInteraction: true,

@@ -13,6 +13,7 @@ export type {
   AuthorizationRequestRecord,
   ClientRecord,
   CodeRecord,
+  CodeRedemptionRecord,
   GrantType,
   InteractionRecord,
   PushedRequestRecord,

@@ -10,6 +10,8 @@ export interface TokenGrant {
   scope: string
   /** Thumbprint of the verified DPoP proof's key, when the access token is to be bound (RFC 9449 §6). */
   accessTokenJkt?: string
+  /** The access token's `jti`, when the caller must know it beforehand. @default a random one */
+  accessTokenJti?: string
   /**
    * Issue a refresh token in this family (a new family when `familyId` is absent), bound to `jkt`, for
    * `scope` (default the access token's).
@@ -35,7 +37,7 @@ export async function issueTokens(context: ServerContext, grant: TokenGrant): Pr
   const issuedAt = context.nowSeconds()
   const lifetime = config.accessTokenLifetime
   const expiresAtSeconds = issuedAt + lifetime
-  const jti = randomToken(16)
+  const jti = grant.accessTokenJti ?? randomToken(16)
   const format = grant.client.accessTokenFormat ?? config.accessTokenFormat
   let accessToken: string
   if (format === 'jwt') {

@@ -2,6 +2,7 @@ import type {
   AccessTokenRecord,
   ClientRecord,
   CodeRecord,
+  CodeRedemptionRecord,
   InteractionRecord,
   PushedRequestRecord,
   RefreshTokenLookup,
@@ -70,6 +71,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
   const now = options.now ?? Date.now
   const clients = new ExpiringMap<ClientRecord>(now)
   const codes = new ExpiringMap<CodeRecord>(now)
+  const redemptions = new ExpiringMap<CodeRedemptionRecord>(now)
   const pushed = new ExpiringMap<PushedRequestRecord>(now)
   const interactions = new ExpiringMap<InteractionRecord>(now)
   const refreshTokens = new ExpiringMap<{ record: RefreshTokenRecord; used: boolean; expiresAt: number }>(now)
@@ -90,6 +92,12 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     },
     async consumeCode(codeHash) {
       return codes.take(codeHash)
+    },
+    async saveCodeRedemption(codeHash, record) {
+      redemptions.set(codeHash, clone(record))
+    },
+    async consumeCodeRedemption(codeHash) {
+      return redemptions.take(codeHash)
     },
     async savePushedRequest(id, record) {
       pushed.set(id, clone(record))

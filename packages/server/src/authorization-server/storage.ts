@@ -85,6 +85,21 @@ export interface CodeRecord {
   expiresAt: number
 }
 
+/**
+ * What was issued from an authorization code, stored under the code's hash once the code is redeemed, so
+ * that a second redemption can revoke it (RFC 6749 §4.1.2, RFC 9700 §4.14.2).
+ */
+export interface CodeRedemptionRecord {
+  /** `jti` of the access token issued from the code. */
+  accessTokenJti: string
+  /** Epoch milliseconds: when that access token expires. */
+  accessTokenExpiresAt: number
+  /** The refresh token family started from the code, when a refresh token was issued. */
+  refreshTokenFamilyId?: string
+  /** Epoch milliseconds after which the record may be dropped. */
+  expiresAt: number
+}
+
 /** A refresh token, stored under the hash of its value. Every token of one grant shares a `familyId`. */
 export interface RefreshTokenRecord {
   familyId: string
@@ -146,6 +161,14 @@ export interface Storage {
   saveCode(codeHash: string, record: CodeRecord): Promise<void>
   /** Returns the record once and deletes it, atomically: a concurrent second call gets `undefined`. Redis: GETDEL. */
   consumeCode(codeHash: string): Promise<CodeRecord | undefined>
+
+  /**
+   * Optional: remembers what a redeemed code issued (key: the code's hash). Without this pair of methods a
+   * replayed code is still refused, but the tokens issued from it are not revoked. Redis: SET PX.
+   */
+  saveCodeRedemption?(codeHash: string, record: CodeRedemptionRecord): Promise<void>
+  /** Optional: returns the redemption once and deletes it, atomically. Redis: GETDEL. */
+  consumeCodeRedemption?(codeHash: string): Promise<CodeRedemptionRecord | undefined>
 
   /** Redis: SET PX. */
   savePushedRequest(id: string, record: PushedRequestRecord): Promise<void>

@@ -1,5 +1,5 @@
 import { DPoPError } from '@dpop/core'
-import { sha256 } from '../hash.js'
+import { randomToken, sha256 } from '../hash.js'
 import { issueTokens, type TokenResponseBody } from '../issue-tokens.js'
 import { isCodeVerifier, verifyCodeVerifier } from '../pkce.js'
 import type { ServerContext } from '../server-context.js'
@@ -27,9 +27,12 @@ export async function authorizationCodeGrant(
       description: 'a valid code_verifier is required',
     })
   }
-  const record = await context.storage.consumeCode(await sha256(code))
-  if (record === undefined)
+  const codeHash = await sha256(code)
+  const record = await context.storage.consumeCode(codeHash)
+  if (record === undefined) {
+    await revokeRedemption(context, codeHash)
     throw invalidGrant('code_invalid', 'authorization code is invalid or was already used')
+  }
   if (record.expiresAt <= context.config.now())
     throw invalidGrant('code_expired', 'authorization code expired')
   const authorization = record.request
@@ -51,11 +54,44 @@ export async function authorizationCodeGrant(
       throw invalidGrant('jkt_mismatch', 'DPoP proof key does not match the key the code is bound to')
     }
   }
+  const withRefreshToken = client.grantTypes.includes('refresh_token')
+  const familyId = randomToken(16)
+  const jti = randomToken(16)
+  const { storage, config } = context
+  // Recorded before the tokens exist, so that a replay racing this request still revokes them.
+  if (storage.saveCodeRedemption !== undefined) {
+    const accessTokenExpiresAt = (context.nowSeconds() + config.accessTokenLifetime) * 1000
+    await storage.saveCodeRedemption(codeHash, {
+      accessTokenJti: jti,
+      accessTokenExpiresAt,
+      ...(withRefreshToken ? { refreshTokenFamilyId: familyId } : {}),
+      expiresAt: withRefreshToken ? config.now() + config.refreshTokenLifetime * 1000 : accessTokenExpiresAt,
+    })
+  }
   return issueTokens(context, {
     client,
     subject: record.subject,
     scope: record.scope,
+    accessTokenJti: jti,
     ...accessTokenJkt(request),
-    ...(client.grantTypes.includes('refresh_token') ? { refreshToken: refreshTokenJkt(request) } : {}),
+    ...(withRefreshToken ? { refreshToken: { familyId, ...refreshTokenJkt(request) } } : {}),
   })
+}
+
+/**
+ * A code presented again after it was redeemed: revoke what it issued (RFC 6749 §4.1.2 SHOULD, RFC 9700
+ * §4.14.2), once. Storage without the optional redemption methods only refuses the code.
+ */
+async function revokeRedemption(context: ServerContext, codeHash: string): Promise<void> {
+  const { storage, config } = context
+  if (storage.consumeCodeRedemption === undefined) return
+  const redemption = await storage.consumeCodeRedemption(codeHash)
+  if (redemption === undefined) return
+  await storage.revokeAccessToken(redemption.accessTokenJti, redemption.accessTokenExpiresAt)
+  if (redemption.refreshTokenFamilyId !== undefined) {
+    await storage.revokeRefreshTokenFamily(
+      redemption.refreshTokenFamilyId,
+      config.now() + config.refreshTokenLifetime * 1000,
+    )
+  }
 }
