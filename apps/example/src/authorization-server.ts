@@ -1,0 +1,105 @@
+import type { ReplayStore } from '@dpop/core'
+import { authorizationServer as authorizationServerPlugin } from '@dpop/fastify'
+import {
+  type AuthorizationServer,
+  createAuthorizationServer,
+  createMemoryStorage,
+  type Storage,
+} from '@dpop/server'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { API_SCOPE, demoClients, demoWebClientRecord } from './demo-clients.js'
+import { escapeHtml, htmlPage } from './html.js'
+import { createLoginInteraction } from './login-pages.js'
+
+/** The demo user of the login page. */
+export const DEMO_USER = { username: 'alice', password: 'alice-password', subject: 'alice' } as const
+
+export interface DemoAuthorizationServerOptions {
+  /** `http://localhost:<port>`: the issuer, on the port actually bound. */
+  issuer: string
+  /** Origin of the single-page app, for the `demo-spa` client's redirect URI and CORS. */
+  spaOrigin: string
+  /** @default in-memory storage */
+  storage?: Storage
+  /** @default an in-memory replay store */
+  replayStore?: ReplayStore
+}
+
+export interface DemoAuthorizationServer {
+  server: AuthorizationServer
+  /** The Fastify application serving it (ready, not listening: the caller owns the socket). */
+  app: FastifyInstance
+}
+
+function callbackPage(query: Record<string, string | undefined>) {
+  const rows = ['code', 'state', 'iss', 'error', 'error_description']
+    .filter((name) => query[name] !== undefined)
+    .map(
+      (name) =>
+        `<tr><th>${name}</th><td><code id="${name}">${escapeHtml(query[name] ?? '')}</code></td></tr>`,
+    )
+    .join('')
+  const next =
+    query['code'] === undefined
+      ? ''
+      : `<p>Redeem the code within a minute at the token endpoint as <code>demo-web</code>
+      (<code>client_secret_post</code>), with the PKCE verifier and a DPoP proof of your key.</p>`
+  return htmlPage(
+    200,
+    'Authorization response',
+    `<h1>Authorization response</h1><table>${rows}</table>${next}`,
+  )
+}
+
+function indexPage(server: AuthorizationServer) {
+  const metadata = server.metadata()
+  const rows = Object.entries(metadata)
+    .filter(([name, value]) => name.endsWith('_endpoint') || name === 'jwks_uri' || value === server.issuer)
+    .map(
+      ([name, value]) =>
+        `<tr><th>${escapeHtml(name)}</th><td><code>${escapeHtml(String(value))}</code></td></tr>`,
+    )
+    .join('')
+  return htmlPage(
+    200,
+    'DPoP example authorization server',
+    `<h1>DPoP example authorization server</h1><table>${rows}</table>
+    <p>Metadata: <a href="/.well-known/oauth-authorization-server">/.well-known/oauth-authorization-server</a></p>`,
+  )
+}
+
+/**
+ * The example's authorization server: @dpop/server with the three demo clients and the login/consent
+ * pages, mounted on Fastify with @dpop/fastify, plus a `/cb` page showing what `demo-web` receives.
+ */
+export async function createDemoAuthorizationServer(
+  options: DemoAuthorizationServerOptions,
+): Promise<DemoAuthorizationServer> {
+  const urls = { issuer: options.issuer, spaOrigin: options.spaOrigin }
+  const storage = options.storage ?? createMemoryStorage()
+  await storage.saveClient(demoWebClientRecord(urls))
+  const server = createAuthorizationServer({
+    issuer: options.issuer,
+    clients: demoClients(urls),
+    storage,
+    scopesSupported: [API_SCOPE, 'profile'],
+    // Short enough that the single-page app shows its token manager refreshing ahead of expiry.
+    accessTokenLifetime: 300,
+    interaction: createLoginInteraction({ users: [DEMO_USER] }),
+    // Also how the server finds stored clients such as demo-web.
+    registration: { enabled: true },
+    ...(options.replayStore === undefined ? {} : { replayStore: options.replayStore }),
+  })
+  const app = Fastify({ logger: false })
+  await app.register(authorizationServerPlugin, { server })
+  app.get('/cb', async (request, reply) => {
+    const page = callbackPage(request.query as Record<string, string | undefined>)
+    return reply.code(page.status).headers(page.headers).send(page.body)
+  })
+  app.get('/', async (_request, reply) => {
+    const page = indexPage(server)
+    return reply.code(page.status).headers(page.headers).send(page.body)
+  })
+  await app.ready()
+  return { server, app }
+}

@@ -1,0 +1,153 @@
+import { createMemoryReplayStore, type ReplayStore } from '@dpop/core'
+import { createRedisClient, createRedisReplayStore, createRedisStorage } from '@dpop/redis'
+import type { Storage } from '@dpop/server'
+import { createDemoAuthorizationServer } from './authorization-server.js'
+import { API_SCOPE, DEMO_SPA } from './demo-clients.js'
+import { type LoopbackListener, listenOnLoopback } from './loopback-listener.js'
+import { createResourceServer, RESOURCE_PATH, type ResourceFramework } from './resource-servers.js'
+import { createSpaServer } from './spa-server.js'
+
+export interface SystemPorts {
+  authorizationServer: number
+  express: number
+  koa: number
+  fastify: number
+  spa: number
+}
+
+/** The ports of the README; 0 lets the system choose (tests). */
+export const DEFAULT_PORTS: Readonly<SystemPorts> = Object.freeze({
+  authorizationServer: 4000,
+  express: 4001,
+  koa: 4002,
+  fastify: 4003,
+  spa: 4004,
+})
+
+export interface CreateSystemOptions {
+  /** Ports on 127.0.0.1 (and [::1] when available); 0 picks a free one. @default DEFAULT_PORTS */
+  ports?: Partial<SystemPorts>
+  /** Keep the authorization server's state and every replay reservation in Redis. @default in memory */
+  redisUrl?: string
+}
+
+export interface SystemUrls {
+  /** The issuer, `http://localhost:<port>`. */
+  issuer: string
+  /** RFC 8414 metadata. */
+  metadata: string
+  /** The page `demo-web` is sent back to, showing the code. */
+  webCallback: string
+  /** The single-page app. */
+  spa: string
+  /** `GET /api/me` of each resource server. */
+  resources: Readonly<Record<ResourceFramework, string>>
+}
+
+export interface DemoSystem {
+  urls: SystemUrls
+  /** `memory` or `redis`. */
+  state: 'memory' | 'redis'
+  close(): Promise<void>
+}
+
+const FRAMEWORKS: readonly ResourceFramework[] = ['express', 'koa', 'fastify']
+
+async function bindAll(ports: SystemPorts): Promise<Record<keyof SystemPorts, LoopbackListener>> {
+  const bound: Partial<Record<keyof SystemPorts, LoopbackListener>> = {}
+  try {
+    for (const [name, port] of Object.entries(ports) as [keyof SystemPorts, number][]) {
+      try {
+        bound[name] = await listenOnLoopback(port)
+      } catch (cause) {
+        throw new Error(`cannot listen on 127.0.0.1:${port} for ${name} (is it already in use?)`, { cause })
+      }
+    }
+  } catch (error) {
+    await Promise.all(Object.values(bound).map((listener) => listener.close()))
+    throw error
+  }
+  return bound as Record<keyof SystemPorts, LoopbackListener>
+}
+
+/**
+ * Starts the whole example on loopback: the authorization server (Fastify), the Express, Koa and Fastify
+ * resource servers and the single-page app, with state in memory or in Redis. Every URL uses the port
+ * actually bound, so ports of 0 work (the issuer then names the chosen port).
+ */
+export async function createSystem(options: CreateSystemOptions = {}): Promise<DemoSystem> {
+  const ports = { ...DEFAULT_PORTS, ...options.ports }
+  const listeners = await bindAll(ports)
+  const closers: Array<() => Promise<unknown>> = Object.values(listeners).map(
+    (listener) => () => listener.close(),
+  )
+  const close = async () => {
+    // Sockets first, so nothing new reaches the applications and Redis while they shut down.
+    for (const closer of closers.splice(0)) await closer().catch(() => undefined)
+  }
+  try {
+    const issuer = `http://localhost:${listeners.authorizationServer.port}`
+    const spaOrigin = `http://localhost:${listeners.spa.port}`
+    let storage: Storage | undefined
+    let replayStore: ReplayStore = createMemoryReplayStore()
+    if (options.redisUrl !== undefined) {
+      const redis = createRedisClient(options.redisUrl)
+      closers.push(() => redis.quit())
+      await redis.ping()
+      storage = createRedisStorage(redis, { prefix: 'dpop-example:' })
+      replayStore = createRedisReplayStore(redis, { prefix: 'dpop-example:' })
+    }
+
+    const authorization = await createDemoAuthorizationServer({
+      issuer,
+      spaOrigin,
+      replayStore,
+      ...(storage === undefined ? {} : { storage }),
+    })
+    closers.push(() => authorization.app.close())
+    listeners.authorizationServer.setListener((request, response) =>
+      authorization.app.server.emit('request', request, response),
+    )
+    const jwksUri = String(authorization.server.metadata()['jwks_uri'])
+
+    const resources = {} as Record<ResourceFramework, string>
+    for (const framework of FRAMEWORKS) {
+      const origin = `http://localhost:${listeners[framework].port}`
+      const server = await createResourceServer(framework, {
+        issuer,
+        jwksUri,
+        origin,
+        spaOrigin,
+        replayStore,
+      })
+      closers.push(server.close)
+      listeners[framework].setListener(server.listener)
+      resources[framework] = `${origin}${RESOURCE_PATH}`
+    }
+
+    listeners.spa.setListener(
+      await createSpaServer({
+        issuer,
+        clientId: DEMO_SPA.clientId,
+        redirectUri: `${spaOrigin}/callback`,
+        scope: `${API_SCOPE} profile`,
+        resources: FRAMEWORKS.map((name) => ({ name, url: resources[name] })),
+      }),
+    )
+
+    return {
+      urls: {
+        issuer,
+        metadata: `${issuer}/.well-known/oauth-authorization-server`,
+        webCallback: `${issuer}/cb`,
+        spa: `${spaOrigin}/`,
+        resources,
+      },
+      state: options.redisUrl === undefined ? 'memory' : 'redis',
+      close,
+    }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}

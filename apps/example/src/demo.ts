@@ -1,0 +1,54 @@
+import { createSystem, type DemoSystem } from './create-system.js'
+import { portsFromEnvironment, redisUrlFromEnvironment } from './environment.js'
+import { runDemo } from './run-demo.js'
+
+const ports = portsFromEnvironment(process.env)
+const issuer = `http://localhost:${ports.authorizationServer}`
+
+async function isRunning(): Promise<boolean> {
+  try {
+    const response = await fetch(`${issuer}/.well-known/oauth-authorization-server`, {
+      signal: AbortSignal.timeout(1500),
+    })
+    await response.body?.cancel()
+    return response.ok
+  } catch {
+    return false
+  }
+}
+
+let system: DemoSystem | undefined
+let resources = {
+  express: `http://localhost:${ports.express}/api/me`,
+  koa: `http://localhost:${ports.koa}/api/me`,
+  fastify: `http://localhost:${ports.fastify}/api/me`,
+}
+if (await isRunning()) {
+  console.log(`Using the system running at ${issuer}\n`)
+} else {
+  console.log(`Nothing answers at ${issuer}: starting the system in this process\n`)
+  const redisUrl = redisUrlFromEnvironment(process.env)
+  system = await createSystem({ ports, ...(redisUrl === undefined ? {} : { redisUrl }) })
+  resources = { ...system.urls.resources }
+}
+
+let failed = 0
+try {
+  const steps = await runDemo({
+    issuer: system?.urls.issuer ?? issuer,
+    resources: Object.entries(resources).map(([name, url]) => ({ name, url })),
+    print: (text) => console.log(text),
+  })
+  failed = steps.filter((step) => !step.ok).length
+  console.log(
+    failed === 0
+      ? `All ${steps.length} steps behaved as RFC 9449 requires.`
+      : `${failed} of ${steps.length} steps did not behave as expected.`,
+  )
+} catch (error) {
+  failed = 1
+  console.error(`The demo could not run: ${error instanceof Error ? error.message : String(error)}`)
+} finally {
+  await system?.close()
+}
+process.exitCode = failed === 0 ? 0 : 1
