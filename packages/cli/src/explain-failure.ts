@@ -13,6 +13,8 @@ export interface FailureContext {
   jkt: string | undefined
   maxAge: number
   now: number
+  /** The accepted `alg` values. */
+  algorithms: readonly string[]
 }
 
 const show = (value: unknown) => (value === undefined ? 'nothing' : JSON.stringify(value))
@@ -41,7 +43,7 @@ export function explainFailure(reason: string, context: FailureContext): string 
     case 'typ':
       return `header typ is ${show(header?.typ)}; a DPoP proof has "dpop+jwt" (an access token or ID token is not a proof)`
     case 'alg':
-      return `header alg ${show(header?.alg)} is not accepted; use an asymmetric algorithm such as ES256`
+      return `header alg ${show(header?.alg)} is not one of the accepted ${context.algorithms.join(', ')} (--algs)`
     case 'crit':
       return 'the header lists critical extensions ("crit") that a DPoP verifier does not understand'
     case 'jwk_missing':

@@ -31,13 +31,14 @@ export async function temporaryDirectory(): Promise<{ path: string; remove(): Pr
   return { path, remove: () => rm(path, { recursive: true, force: true }) }
 }
 
-/** Writes a new ES256 key file with `dpop keygen` and returns its path and thumbprint. */
+/** Writes a new key file (ES256 by default) with `dpop keygen` and returns its path and thumbprint. */
 export async function createKeyFile(
   directory: string,
   name = 'key.jwk',
+  alg = 'ES256',
 ): Promise<{ path: string; thumbprint: string }> {
   const path = join(directory, name)
-  const result = await runCaptured(['keygen', '--out', path])
+  const result = await runCaptured(['keygen', '--out', path, '--alg', alg])
   if (result.exitCode !== 0) throw new Error(`keygen failed: ${result.stderr}`)
   return { path, thumbprint: result.stdout.trim() }
 }

@@ -145,6 +145,19 @@ describe('dpop verify (RFC 9449 §4.3)', () => {
     expect(result.stdout).toContain('leaked its private key')
   })
 
+  it('§4.3 step 5: an alg outside the accepted list is ✗ alg; --algs widens the list', async () => {
+    const edKey = await createKeyFile(directory.path, 'ed25519.jwk', 'Ed25519')
+    const value = await proof([], edKey.path)
+    const rejected = await verify(value, ['--algs', 'ES256,EdDSA'])
+    expect(rejected.exitCode).toBe(1)
+    expect(marks(rejected.stdout)).toMatchObject({ typ: '✓', alg: '✗', jwk: '·' })
+    expect(rejected.stdout).toContain('header alg "Ed25519" is not one of the accepted ES256, EdDSA (--algs)')
+    expect((await verify(value, ['--algs', 'Ed25519'])).exitCode).toBe(0)
+    const bad = await verify(value, ['--algs', 'HS256'])
+    expect(bad.exitCode).toBe(2)
+    expect(bad.stderr).toContain('--algs takes a comma-separated list')
+  })
+
   it('--json: { valid, header, claims, jkt, checks[], error }', async () => {
     const good = JSON.parse((await verify(await proof(), ['--json'])).stdout)
     expect(good).toMatchObject({

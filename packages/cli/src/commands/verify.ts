@@ -1,4 +1,12 @@
-import { calculateAccessTokenHash, calculateJwkThumbprint, isDPoPError, verifyProof } from '@dpop/core'
+import {
+  calculateAccessTokenHash,
+  calculateJwkThumbprint,
+  DEFAULT_ALGORITHMS,
+  isDPoPError,
+  isSupportedAlgorithm,
+  SUPPORTED_ALGORITHMS,
+  verifyProof,
+} from '@dpop/core'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import type { Command } from '../command.js'
 import { explainFailure } from '../explain-failure.js'
@@ -56,6 +64,11 @@ export const verifyCommand: Command = {
       description: 'access token sent with the proof: checks "ath"',
     },
     jkt: { type: 'string', placeholder: 'T', description: "the token's cnf.jkt: checks the key binding" },
+    algs: {
+      type: 'string',
+      placeholder: 'LIST',
+      description: `accepted algorithms, comma-separated (default ${DEFAULT_ALGORITHMS.join(',')})`,
+    },
     'max-age': {
       type: 'string',
       placeholder: 'S',
@@ -72,6 +85,12 @@ export const verifyCommand: Command = {
     const expectedJkt = args.string('jkt')
     const maxAgeOption = args.string('max-age')
     const maxAge = maxAgeOption === undefined ? 300 : secondsOption('max-age', maxAgeOption)
+    const algsOption = args.string('algs')
+    const algorithms =
+      algsOption === undefined ? DEFAULT_ALGORITHMS : algsOption.split(',').map((alg) => alg.trim())
+    if (algorithms.length === 0 || !algorithms.every(isSupportedAlgorithm)) {
+      throw new UsageError(`--algs takes a comma-separated list of: ${SUPPORTED_ALGORITHMS.join(', ')}`)
+    }
     const nowMilliseconds = (io.now ?? Date.now)()
 
     const header = decode(() => decodeProtectedHeader(proof) as Record<string, unknown>)
@@ -85,6 +104,7 @@ export const verifyCommand: Command = {
         { method: htm, url: htu, header: () => undefined },
         {
           replayStore: false,
+          algorithms,
           maxAge,
           now: () => nowMilliseconds,
           ...(token === undefined ? {} : { accessToken: token }),
@@ -110,6 +130,7 @@ export const verifyCommand: Command = {
             jkt,
             maxAge,
             now: nowMilliseconds / 1000,
+            algorithms,
           })
     let reached = failure === undefined || failedCheck !== undefined
     const checks: CheckResult[] = PROOF_CHECKS.map(({ name, rule }) => {
