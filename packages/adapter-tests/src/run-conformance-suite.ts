@@ -488,6 +488,14 @@ export function runConformanceSuite(adapter: ConformanceAdapter): void {
       expect(duplicated.status).toBe(400)
       expect(errorCode(duplicated)).toBe('invalid_request')
 
+      const plainText = await sendRequest(`${plain.origin}/token`, {
+        method: 'POST',
+        headers: { ...form, 'content-type': 'text/plain', dpop: await fixtures.proof('POST', tokenUrl) },
+        body: 'grant_type=client_credentials',
+      })
+      expect(plainText.status).toBe(400)
+      expect(errorCode(plainText)).toBe('invalid_request')
+
       const metadata = await sendRequest(`${plain.origin}/.well-known/oauth-authorization-server`)
       expect(metadata.status).toBe(200)
       expect(JSON.parse(metadata.body)).toMatchObject({ issuer: AUTHORIZATION_SERVER_ISSUER })

@@ -18,11 +18,9 @@ export function authorizationServer(
 ): Router {
   const router = express.Router()
   const origin = new URL(server.issuer).origin
-  // The raw body as a string: the server parses forms itself and rejects repeated parameters.
-  const body = express.text({
-    type: ['application/x-www-form-urlencoded', 'application/json'],
-    limit: options.bodyLimit ?? '100kb',
-  })
+  // Any body as the raw string: the server parses forms itself, rejecting repeated parameters and other
+  // content types with its own errors.
+  const body = express.text({ type: () => true, limit: options.bodyLimit ?? '100kb' })
   for (const path of new Set(server.routes.map((route) => route.path))) {
     router.all(path, body, async (req, res, next) => {
       try {

@@ -23,11 +23,10 @@ export const authorizationServer: FastifyPluginAsync<AuthorizationServerPluginOp
     { parseAs: 'string' },
     (_request, body, done) => done(null, new URLSearchParams(body as string)),
   )
-  // The registration endpoint reads JSON from the raw string.
-  fastify.removeContentTypeParser('application/json')
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
-    done(null, body),
-  )
+  // Any other body as the raw string: JSON for the registration endpoint, and the server's own error for
+  // a content type it does not take.
+  fastify.removeContentTypeParser(['application/json', 'text/plain'])
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))
 
   const methods = new Map<string, HTTPMethods[]>()
   for (const { method, path } of server.routes) methods.set(path, [...(methods.get(path) ?? []), method])
