@@ -9,6 +9,19 @@ describe('configuration validation', () => {
     ['missing issuer', {} as AuthorizationServerConfig, /issuer/],
     ['http issuer', { issuer: 'http://as.example' }, /https/],
     ['issuer with query', { issuer: 'https://as.example/?a=b' }, /query/],
+    [
+      'issuer with user information (RFC 8414 §2)',
+      { issuer: 'https://user:pw@as.example' },
+      /user information/,
+    ],
+    [
+      'redirect URI with a control character (RFC 6749 §3.1.2)',
+      {
+        issuer: 'https://as.example',
+        clients: [{ clientId: 'c', redirectUris: ['https://app.example/cb\r\nX: y'] }],
+      },
+      /redirectUris/,
+    ],
     ['jtiCacheTime too short', { ...valid, dpop: { proofTimeFrame: 300, jtiCacheTime: 60 } }, /jtiCacheTime/],
     ['unknown algorithm', { ...valid, dpop: { algorithms: ['HS256'] } }, /HS256/],
     ['bad nonce', { ...valid, dpop: { nonce: 'sometimes' as 'off' } }, /nonce/],

@@ -207,6 +207,8 @@ function resolveIssuer(issuer: unknown): URL {
   if (url.search !== '' || url.hash !== '' || issuer.includes('?') || issuer.includes('#')) {
     fail('issuer must have no query or fragment (RFC 8414 §2)')
   }
+  // Endpoints are built from the origin: user information would make them disagree with the issuer.
+  if (url.username !== '' || url.password !== '') fail('issuer must have no user information')
   return url
 }
 

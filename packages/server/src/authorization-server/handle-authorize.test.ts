@@ -197,6 +197,25 @@ describe('RFC 9449 §10 dpop_jkt', () => {
   })
 })
 
+describe('RFC 9449 §10 dpop_jkt and RFC 7636 §4.2 code_challenge are SHA-256 values', () => {
+  it('rejects a 43-character value that is not the canonical base64url of 32 bytes, with iss and state', async () => {
+    const { server } = makeServer()
+    // 'B' as the last character sets one of the two padding bits: no 32-byte value encodes so.
+    const nonCanonical = `${'A'.repeat(42)}B`
+    for (const extra of [{ dpop_jkt: nonCanonical }, { dpop_jkt: `${'A'.repeat(43)}=` }]) {
+      const { parameters } = await baseParameters(extra)
+      const result = await authorize(server, parameters)
+      expect(result.get('error')).toBe('invalid_request')
+      expect(result.get('iss')).toBe(ISSUER)
+      expect(result.get('state')).toBe('xyz')
+    }
+    const { parameters } = await baseParameters({ code_challenge: nonCanonical })
+    expect((await authorize(server, parameters)).get('error')).toBe('invalid_request')
+    const canonical = await baseParameters({ dpop_jkt: `${'A'.repeat(42)}E` })
+    expect((await authorize(server, canonical.parameters)).get('code')).toBeTypeOf('string')
+  })
+})
+
 describe('RFC 6749 §4.1.2.1 authorization errors', () => {
   it('never redirects for an unknown client, an unregistered or missing redirect_uri', async () => {
     const { server } = makeServer()

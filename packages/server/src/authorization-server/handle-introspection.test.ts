@@ -87,22 +87,36 @@ describe('RFC 7662 token introspection', () => {
     expect(json(await introspect(server, token))).toEqual({ active: false })
   })
 
-  it('describes refresh tokens (token_type_hint) until they are rotated', async () => {
+  it('describes refresh tokens (token_type_hint) to their own client until they are rotated', async () => {
+    const { server } = makeServer()
+    const tokens = await codeFlowTokens(server, 'web')
+    const refreshToken = tokens.refresh_token as string
+    const asWeb = (extra = '') =>
+      server.handle(
+        request('POST', INTROSPECT_URL, {
+          body: `token=${encodeURIComponent(refreshToken)}&client_id=web&client_secret=${SECRET}${extra}`,
+        }),
+      )
+    const body = json(await asWeb('&token_type_hint=refresh_token'))
+    expect(body).toMatchObject({ active: true, client_id: 'web', sub: 'alice', scope: 'read write' })
+    expect(json(await asWeb()).active).toBe(true)
+    await server.handle(
+      request('POST', TOKEN_URL, {
+        body: `grant_type=refresh_token&client_id=web&client_secret=${SECRET}&refresh_token=${refreshToken}`,
+      }),
+    )
+    expect(json(await asWeb())).toEqual({ active: false })
+  })
+
+  it("RFC 7662 §2.2/§4: never describes another client's refresh token", async () => {
     const { server, time } = makeServer()
     const pair = await keyPair()
     const tokens = await codeFlowTokens(server, 'spa', await proofFor(pair, TOKEN_URL, time.seconds()))
     const refreshToken = tokens.refresh_token as string
-    const body = json(await introspect(server, refreshToken, '&token_type_hint=refresh_token'))
-    expect(body).toMatchObject({ active: true, client_id: 'spa', sub: 'alice', scope: 'read write' })
-    expect((body.cnf as { jkt: string }).jkt).toMatch(/^[A-Za-z0-9_-]{43}$/)
-    expect(json(await introspect(server, refreshToken)).active).toBe(true)
-    await server.handle(
-      request('POST', TOKEN_URL, {
-        headers: { dpop: await proofFor(pair, TOKEN_URL, time.seconds()) },
-        body: `grant_type=refresh_token&client_id=spa&refresh_token=${refreshToken}`,
-      }),
-    )
-    expect(json(await introspect(server, refreshToken))).toEqual({ active: false })
+    const answer = json(await introspect(server, refreshToken, '&token_type_hint=refresh_token'))
+    expect(answer).toEqual({ active: false })
+    // The access token stays describable to a resource server (any authenticated confidential client).
+    expect(json(await introspect(server, tokens.access_token as string)).active).toBe(true)
   })
 
   it('requires an authenticated confidential client', async () => {

@@ -8,7 +8,7 @@ import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './storage.js'
 import type { AuthorizationServerRequest, AuthorizationServerResponse } from './types.js'
 
-async function introspectAccessToken(context: ServerContext, token: string) {
+async function introspectAccessToken(context: ServerContext, _client: ClientRecord, token: string) {
   const info = await findAccessToken(context, token)
   if (info === undefined || (await context.storage.isAccessTokenRevoked(info.jti))) return undefined
   return {
@@ -27,9 +27,16 @@ async function introspectAccessToken(context: ServerContext, token: string) {
   }
 }
 
-async function introspectRefreshToken(context: ServerContext, token: string) {
+// A refresh token is only ever presented by its own client: no resource server needs to introspect it,
+// so any other client learns nothing about it (RFC 7662 §2.2, §4).
+async function introspectRefreshToken(context: ServerContext, client: ClientRecord, token: string) {
   const found = await findRefreshToken(context, token)
-  if (found === undefined || found.status !== 'active' || found.record.expiresAt <= context.config.now())
+  if (
+    found === undefined ||
+    found.status !== 'active' ||
+    found.record.expiresAt <= context.config.now() ||
+    found.record.clientId !== client.clientId
+  )
     return undefined
   const { record } = found
   return {
@@ -45,8 +52,10 @@ async function introspectRefreshToken(context: ServerContext, token: string) {
 }
 
 /**
- * Token introspection (RFC 7662) for authenticated confidential clients (resource servers): access and
- * refresh tokens, `{ active: false }` for anything expired, revoked, rotated or unknown.
+ * Token introspection (RFC 7662) for authenticated confidential clients (resource servers). Policy: every
+ * access token this server issued is described to any authenticated confidential client (they all share
+ * one audience, the resource servers); a refresh token only to the client it was issued to. Anything
+ * expired, revoked, rotated, unknown or not described to this client is `{ active: false }`.
  */
 export async function handleIntrospection(
   context: ServerContext,
@@ -72,7 +81,7 @@ export async function handleIntrospection(
         ? [introspectRefreshToken, introspectAccessToken]
         : [introspectAccessToken, introspectRefreshToken]
     for (const introspect of order) {
-      const answer = await introspect(context, token)
+      const answer = await introspect(context, client, token)
       if (answer !== undefined) return jsonResponse(200, answer)
     }
     return jsonResponse(200, { active: false })

@@ -102,4 +102,39 @@ describe('RFC 7591 dynamic client registration', () => {
     const form = await register(server, {}, 'application/x-www-form-urlencoded')
     expect(json(form).error).toBe('invalid_client_metadata')
   })
+
+  it('RFC 7591 §2: rejects redirect URIs with whitespace or control characters, and oversized bodies', async () => {
+    const { server } = makeServer({ registration: { enabled: true } })
+    for (const uri of [
+      'https://app.example/cb\r\nSet-Cookie: a=b',
+      'https://app.example/c b',
+      'https://app.example/\tcb',
+    ]) {
+      const response = await register(server, { redirect_uris: [uri] })
+      expect(response?.status).toBe(400)
+      expect(json(response).error).toBe('invalid_redirect_uri')
+    }
+    const huge = await register(server, {
+      grant_types: ['client_credentials'],
+      client_name: 'x'.repeat(70_000),
+    })
+    expect(response400(huge)).toBe('invalid_client_metadata')
+  })
+
+  it('treats __proto__ and constructor members as plain data (no prototype pollution)', async () => {
+    const { server } = makeServer({ registration: { enabled: true } })
+    const response = await server.handle(
+      request('POST', REGISTER_URL, {
+        headers: { 'content-type': 'application/json' },
+        body: '{"grant_types":["client_credentials"],"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+      }),
+    )
+    expect(response?.status).toBe(201)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
 })
+
+function response400(response: Awaited<ReturnType<typeof register>>) {
+  expect(response?.status).toBe(400)
+  return json(response).error
+}

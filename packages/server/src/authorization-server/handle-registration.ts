@@ -1,7 +1,7 @@
 import { DPoPError } from '@dpop/core'
 import type { JWK } from 'jose'
 import { isScope } from './config.js'
-import { singleHeader } from './form-body.js'
+import { MAX_BODY_LENGTH, singleHeader } from './form-body.js'
 import { randomToken, sha256 } from './hash.js'
 import { isRedirectUriAllowed } from './redirect-uri.js'
 import { errorResponse, jsonResponse, methodNotAllowed } from './responses.js'
@@ -23,6 +23,7 @@ function readJsonBody(request: AuthorizationServerRequest): Record<string, unkno
   }
   let body: unknown = request.body
   if (typeof body === 'string') {
+    if (body.length > MAX_BODY_LENGTH) throw invalidMetadata('too_large', 'the body is too large')
     try {
       body = JSON.parse(body)
     } catch {

@@ -5,7 +5,9 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
  * on a loopback host (RFC 8252 §7.3). Private-use schemes of native apps are not accepted.
  */
 export function isRedirectUriAllowed(uri: unknown): uri is string {
-  if (typeof uri !== 'string' || uri.includes('#')) return false
+  // Whitespace and control characters are silently dropped by URL parsing: the stored string must be exact.
+  if (typeof uri !== 'string' || uri.includes('#') || /[\s\x00-\x1f\x7f]/.test(uri) || uri.length > 2048)
+    return false
   let url: URL
   try {
     url = new URL(uri)

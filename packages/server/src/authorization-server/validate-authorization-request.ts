@@ -1,6 +1,6 @@
 import { DPoPError, isDPoPError } from '@dpop/core'
 import type { Parameters } from './form-body.js'
-import { isS256Challenge } from './pkce.js'
+import { isS256Challenge, isSha256Base64url } from './pkce.js'
 import { resolveScope } from './scope.js'
 import type { ServerContext } from './server-context.js'
 import type { AuthorizationRequestRecord, ClientRecord } from './storage.js'
@@ -16,7 +16,6 @@ export class RedirectableError extends Error {
   }
 }
 
-const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/
 const invalidRequest = (reason: string, description: string) =>
   new DPoPError('invalid_request', reason, { description })
 
@@ -94,7 +93,8 @@ export async function validateAuthorizationRequest(
     }
     if (!isS256Challenge(codeChallenge)) throw invalidRequest('pkce_malformed', 'code_challenge is malformed')
     const dpopJkt = parameters.get('dpop_jkt')
-    if (dpopJkt !== undefined && !THUMBPRINT.test(dpopJkt))
+    // RFC 9449 §10: a JWK SHA-256 thumbprint (RFC 7638), so exactly 32 bytes in base64url.
+    if (dpopJkt !== undefined && !isSha256Base64url(dpopJkt))
       throw invalidRequest('dpop_jkt', 'dpop_jkt is malformed')
     const allowed = client.scope ?? context.config.scopesSupported?.join(' ')
     const scope = resolveScope(parameters.get('scope'), allowed, client.scope ?? '')
