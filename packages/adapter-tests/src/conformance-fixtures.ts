@@ -59,8 +59,13 @@ export async function createConformanceFixtures(): Promise<ConformanceFixtures> 
     mint({ client_id: CLIENT_ID, scope: 'read' }),
   ])
 
+  // A frozen clock and a one-step window: nonces never go stale during the suite, and every one is in its
+  // last step, so each successful response must carry a fresh DPoP-Nonce (RFC 9449 §9).
+  const frozen = Date.now()
   const nonceSource = createNonceSource({
     secrets: [{ id: 'rs', secret: crypto.getRandomValues(new Uint8Array(32)) }],
+    window: 1,
+    now: () => frozen,
   })
   const authorizationServer = createAuthorizationServer({
     issuer: AUTHORIZATION_SERVER_ISSUER,

@@ -396,6 +396,8 @@ export function runConformanceSuite(adapter: ConformanceAdapter): void {
         { route: nonceRoute },
       )
       expect(retry.status).toBe(200)
+      // The nonce used is about to expire: the success carries the next one.
+      expect(retry.headers['dpop-nonce']).toEqual(expect.any(String))
     })
 
     it('RFC 9449 §9, Fetch CORS: preflights, errors and successes expose DPoP-Nonce and WWW-Authenticate', async () => {
