@@ -1,0 +1,20 @@
+export { type ConformanceCommandIo, conformanceCommand } from './cli-command.js'
+export { type FormatReportOptions, formatReport } from './format-report.js'
+export { matchesCaseFilter, runConformance } from './run-conformance.js'
+export type {
+  ClientAuthenticationMethod,
+  ConformanceAuthorization,
+  ConformanceClient,
+  ConformanceFamily,
+  ConformanceOptions,
+  ConformanceOutcome,
+  ConformanceReport,
+  ConformanceResource,
+  ConformanceResult,
+  ConformanceSummary,
+  ConformanceTarget,
+  FetchFunction,
+  ReceivedSummary,
+  SentSummary,
+  UserTokens,
+} from './types.js'
