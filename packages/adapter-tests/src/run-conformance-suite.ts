@@ -1,5 +1,10 @@
 import { type DPoPError, isDPoPError, type NonceSource, parseWWWAuthenticate } from '@dpop/core'
-import { type AuthorizationServer, type ResourceGuardOptions, resolveRequestUrl } from '@dpop/server'
+import {
+  type AuthorizationServer,
+  createResourceGuard,
+  type ResourceGuardOptions,
+  resolveRequestUrl,
+} from '@dpop/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   ALLOWED_ORIGIN,
@@ -443,8 +448,12 @@ export function runConformanceSuite(adapter: ConformanceAdapter): void {
     it('RFC 9728 §3: the protected resource metadata document is served from the guard configuration', async () => {
       const response = await sendRequest(`${plain.origin}/.well-known/oauth-protected-resource`)
       expect(response.status).toBe(200)
-      expect(response.headers['content-type']).toMatch(/^application\/json/)
+      expect(relevantHeaders(response.headers)).toEqual({
+        'content-type': 'application/json',
+        'access-control-allow-origin': '*',
+      })
       const document = JSON.parse(response.body) as Record<string, unknown>
+      expect(document).toEqual(createResourceGuard(fixtures.guard).metadata())
       expect(document).toMatchObject({
         resource: RESOURCE,
         authorization_servers: [AUTHORIZATION_SERVER_ISSUER],
