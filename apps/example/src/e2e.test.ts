@@ -1,0 +1,285 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { createDPoPFetch, createDPoPHandle, createOAuthClient } from '@dpop/client'
+import { decodeJwt } from 'jose'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_USER } from './authorization-server.js'
+import { createSystem, type DemoSystem } from './create-system.js'
+import { API_SCOPE, DEMO_SERVICE, DEMO_WEB } from './demo-clients.js'
+import type { ResourceFramework } from './resource-servers.js'
+import { runDemo } from './run-demo.js'
+
+const run = promisify(execFile)
+const FRAMEWORKS: readonly ResourceFramework[] = ['express', 'koa', 'fastify']
+const EXAMPLE_DIRECTORY = fileURLToPath(new URL('..', import.meta.url))
+const CLI = join(dirname(createRequire(import.meta.url).resolve('@dpop/cli/package.json')), 'dist', 'cli.js')
+
+let system: DemoSystem
+let context: BrowserContext
+let workDirectory = ''
+
+beforeAll(async () => {
+  system = await createSystem({ ports: { authorizationServer: 0, express: 0, koa: 0, fastify: 0, spa: 0 } })
+  workDirectory = await mkdtemp(join(tmpdir(), 'dpop-example-'))
+  context = await chromium.launchPersistentContext(join(workDirectory, 'chromium'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+})
+
+afterAll(async () => {
+  await context?.close()
+  await system?.close()
+  if (workDirectory !== '') await rm(workDirectory, { recursive: true, force: true })
+})
+
+/** Signs in as alice and allows access, on the login page the browser is on. */
+async function logInAndConsent(page: Page): Promise<void> {
+  await page.fill('input[name=username]', DEMO_USER.username)
+  await page.fill('input[name=password]', DEMO_USER.password)
+  await page.click('button[type=submit]')
+  await page.click('button[value=allow]')
+}
+
+function jktOf(accessToken: string): unknown {
+  return (decodeJwt(accessToken)['cnf'] as { jkt?: unknown } | undefined)?.jkt
+}
+
+describe('the example system, started in-process on free ports', () => {
+  it('publishes RFC 8414 metadata with every endpoint under the actual issuer', async () => {
+    const metadata = (await (await fetch(system.urls.metadata)).json()) as Record<string, unknown>
+    expect(metadata['issuer']).toBe(system.urls.issuer)
+    for (const endpoint of [
+      'authorization_endpoint',
+      'token_endpoint',
+      'pushed_authorization_request_endpoint',
+      'introspection_endpoint',
+      'revocation_endpoint',
+      'jwks_uri',
+    ]) {
+      expect(String(metadata[endpoint])).toMatch(new RegExp(`^${system.urls.issuer}/`))
+    }
+    expect(metadata['dpop_signing_alg_values_supported']).toContain('ES256')
+  })
+
+  it('client credentials via @dpop/client: the DPoP-bound token works at all three resources', async () => {
+    const handle = await createDPoPHandle()
+    const client = createOAuthClient(handle, { issuer: system.urls.issuer, ...DEMO_SERVICE })
+    const tokens = await client.clientCredentials({ scope: API_SCOPE })
+    expect(tokens.tokenType).toBe('DPoP')
+    expect(jktOf(tokens.accessToken)).toBe(handle.thumbprint)
+    const dpopFetch = createDPoPFetch(handle)
+    for (const framework of FRAMEWORKS) {
+      const response = await dpopFetch(system.urls.resources[framework], {
+        headers: { Authorization: `DPoP ${tokens.accessToken}` },
+      })
+      expect(response.status).toBe(200)
+      expect(await response.json()).toEqual({
+        server: framework,
+        sub: DEMO_SERVICE.clientId,
+        client_id: DEMO_SERVICE.clientId,
+        scope: API_SCOPE,
+        jkt: handle.thumbprint,
+      })
+    }
+  })
+
+  it('the demo walk-through: every step behaves as expected', async () => {
+    const steps = await runDemo({
+      issuer: system.urls.issuer,
+      resources: FRAMEWORKS.map((name) => ({ name, url: system.urls.resources[name] })),
+    })
+    expect(steps.map((step) => [step.title, step.problem])).toEqual(
+      steps.map((step) => [step.title, undefined]),
+    )
+    expect(steps.length).toBe(9)
+    // The attacks were really sent and refused, not skipped.
+    expect(steps.flatMap((step) => step.exchanges.map((exchange) => exchange.status))).toContain(401)
+  })
+
+  it('the resume URL of a sign-in cannot be completed by another browser, and a wrong password is refused', async () => {
+    const handle = await createDPoPHandle()
+    const client = createOAuthClient(handle, { issuer: system.urls.issuer, ...DEMO_WEB })
+    const { url } = await client.buildAuthorizationUrl({ redirectUri: system.urls.webCallback })
+    const first = await fetch(url)
+    const cookie = first.headers.get('set-cookie')?.split(';')[0] ?? ''
+    const page = await first.text()
+    const resumeUrl = page.match(/action="([^"]+)"/)?.[1]?.replaceAll('&amp;', '&') ?? ''
+    const csrf = page.match(/name="csrf" value="([^"]+)"/)?.[1] ?? ''
+    expect(cookie).toMatch(/^dpop_interaction_/)
+    const login = new URLSearchParams({
+      csrf,
+      step: 'login',
+      username: 'alice',
+      password: DEMO_USER.password,
+    })
+    const post = (headers: Record<string, string>, body: URLSearchParams) =>
+      fetch(resumeUrl, { method: 'POST', headers, body, redirect: 'manual' })
+    // Another browser: the URL and even the CSRF token, but not the cookie.
+    expect((await post({}, login)).status).toBe(403)
+    const wrong = new URLSearchParams({ csrf, step: 'login', username: 'alice', password: 'alice-passwore' })
+    expect((await post({ cookie }, wrong)).status).toBe(401)
+    const forged = new URLSearchParams({
+      csrf: 'x',
+      step: 'login',
+      username: 'alice',
+      password: DEMO_USER.password,
+    })
+    expect((await post({ cookie }, forged)).status).toBe(403)
+    const consent = await post({ cookie }, login)
+    expect(consent.status).toBe(200)
+    expect(await consent.text()).toContain('Allow access?')
+  })
+
+  it('demo-web: authorization code completed by Chromium (login as alice, consent), code exchanged with DPoP', async () => {
+    const handle = await createDPoPHandle()
+    const client = createOAuthClient(handle, {
+      issuer: system.urls.issuer,
+      ...DEMO_WEB,
+      clientAuthentication: 'client_secret_post',
+      redirectUri: system.urls.webCallback,
+    })
+    const request = await client.buildAuthorizationUrl({ scope: `${API_SCOPE} profile` })
+    const page = await context.newPage()
+    try {
+      await page.goto(request.url.href)
+      await logInAndConsent(page)
+      await page.waitForURL((url) => url.href.startsWith(system.urls.webCallback))
+      expect(await page.textContent('#code')).toBe(new URL(page.url()).searchParams.get('code'))
+      const tokens = await client.exchangeAuthorizationCode(page.url(), request)
+      expect(jktOf(tokens.accessToken)).toBe(handle.thumbprint)
+      expect(tokens.refreshToken).toBeDefined()
+      const response = await client.fetch(system.urls.resources.koa, {
+        headers: { Authorization: `DPoP ${tokens.accessToken}` },
+      })
+      expect(await response.json()).toMatchObject({
+        sub: 'alice',
+        client_id: DEMO_WEB.clientId,
+        jkt: handle.thumbprint,
+      })
+      const refreshed = await client.refresh(tokens.refreshToken ?? '')
+      expect(jktOf(refreshed.accessToken)).toBe(handle.thumbprint)
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('the SPA signs in, calls the three resources, and after a reload calls them again with the same key', async () => {
+    const page = await context.newPage()
+    const callAll = async () => {
+      await page.click('#call-apis')
+      for (const framework of FRAMEWORKS) {
+        await page.waitForSelector(`#result-${framework}[data-status="200"]`)
+      }
+      return Promise.all(
+        FRAMEWORKS.map(async (framework) =>
+          JSON.parse((await page.textContent(`#result-${framework} pre.body`)) ?? 'null'),
+        ),
+      )
+    }
+    try {
+      await page.goto(system.urls.spa)
+      const thumbprint = await page.textContent('#thumbprint')
+      expect(thumbprint).toMatch(/^[\w-]{43}$/)
+      expect(await page.textContent('#extractable')).toBe('false')
+      await page.click('#sign-in')
+      await logInAndConsent(page)
+      await page.waitForSelector('#token-jkt')
+      expect(new URL(page.url()).pathname).toBe('/')
+      expect(await page.textContent('#token-jkt')).toBe(thumbprint)
+      for (const body of await callAll())
+        expect(body).toMatchObject({ sub: 'alice', client_id: 'demo-spa', jkt: thumbprint })
+      // The proofs the page sent are shown decoded.
+      expect(await page.locator('details.exchange pre.proof').count()).toBeGreaterThan(3)
+
+      await page.reload()
+      await page.waitForSelector('#token-jkt')
+      expect(await page.textContent('#thumbprint')).toBe(thumbprint)
+      for (const body of await callAll()) expect(body).toMatchObject({ sub: 'alice', jkt: thumbprint })
+
+      await page.click('#refresh')
+      await page.waitForSelector('#refresh-count:text("1")')
+      expect(await page.textContent('#token-jkt')).toBe(thumbprint)
+      for (const body of await callAll()) expect(body).toMatchObject({ jkt: thumbprint })
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('the dpop CLI: token with client credentials, then fetch from each resource', async () => {
+    const key = join(workDirectory, 'cli-key.jwk')
+    await run(process.execPath, [CLI, 'keygen', '--out', key])
+    const { stdout } = await run(process.execPath, [
+      CLI,
+      'token',
+      '--issuer',
+      system.urls.issuer,
+      '--client-id',
+      DEMO_SERVICE.clientId,
+      '--client-secret',
+      DEMO_SERVICE.clientSecret,
+      '--scope',
+      API_SCOPE,
+      '--key',
+      key,
+      '--json',
+    ])
+    const accessToken = String((JSON.parse(stdout) as Record<string, unknown>)['access_token'])
+    const { stdout: thumbprint } = await run(process.execPath, [CLI, 'thumbprint', key])
+    expect(jktOf(accessToken)).toBe(thumbprint.trim())
+    for (const framework of FRAMEWORKS) {
+      const result = await run(process.execPath, [
+        CLI,
+        'fetch',
+        system.urls.resources[framework],
+        '--key',
+        key,
+        '--token',
+        accessToken,
+      ])
+      expect(result.stdout).toContain('200')
+      expect(result.stdout).toContain(`"server":"${framework}"`)
+    }
+  })
+
+  it("the README's curl lines, executed as written (ports replaced by the test's)", async () => {
+    const readme = await readFile(join(EXAMPLE_DIRECTORY, 'README.md'), 'utf8')
+    const block = readme.match(/<!-- e2e: curl -->\s*```sh\n([\s\S]*?)```/)?.[1]
+    expect(block).toBeDefined()
+    const ports: Record<string, string> = {
+      '4000': new URL(system.urls.issuer).port,
+      '4001': new URL(system.urls.resources.express).port,
+      '4002': new URL(system.urls.resources.koa).port,
+      '4003': new URL(system.urls.resources.fastify).port,
+    }
+    const script = (block ?? '').replace(
+      /localhost:(400[0-3])\b/g,
+      (_match, port: string) => `localhost:${ports[port]}`,
+    )
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd: workDirectory,
+      env: {
+        ...process.env,
+        PATH: `${join(EXAMPLE_DIRECTORY, 'node_modules', '.bin')}:${process.env['PATH']}`,
+      },
+    })
+    for (const framework of FRAMEWORKS) expect(stdout).toContain(`"server":"${framework}"`)
+    expect(stdout).toContain('"sub":"demo-service"')
+  })
+})
