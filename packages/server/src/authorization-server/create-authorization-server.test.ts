@@ -44,6 +44,25 @@ describe('RFC 8414 authorization server metadata', () => {
     expect(server.metadata().grant_types_supported).toEqual(['client_credentials', 'refresh_token'])
   })
 
+  it('§3.1: serves an issuer with a terminating "/" at the RFC path and at the path clients that keep it use', async () => {
+    const issuer = 'https://as.example/tenant/'
+    const server = createAuthorizationServer({ issuer })
+    for (const path of [
+      '/.well-known/oauth-authorization-server/tenant',
+      '/.well-known/oauth-authorization-server/tenant/',
+    ]) {
+      const response = await server.handle(request('GET', `https://as.example${path}`))
+      expect(response?.status, path).toBe(200)
+      const document = json(response)
+      // §3.3: the issuer is identical to the one the client started from.
+      expect(document.issuer).toBe(issuer)
+      for (const [name, value] of Object.entries(document)) {
+        if (name.endsWith('_endpoint') || name === 'jwks_uri')
+          expect(String(value)).toMatch(/^https:\/\/as\.example\/tenant\//)
+      }
+    }
+  })
+
   it('serves the JWKS with public keys only', async () => {
     const { server } = makeServer()
     const response = await server.handle(request('GET', `${ISSUER}/jwks`))

@@ -68,6 +68,22 @@ export function createAuthorizationServer(config: AuthorizationServerConfig): Au
   if (resolved.registrationEnabled) {
     entries.push({ endpoint: endpoints.registration, methods: ['POST'], handler: handleRegistration })
   }
+  // RFC 8414 §3.1 drops an issuer path's terminating "/" before inserting the well-known suffix, but
+  // several clients keep it: serve the metadata at both paths when the issuer ends with one.
+  const issuerPath = new URL(resolved.issuer).pathname
+  const slashAlias = `/.well-known/oauth-authorization-server${issuerPath}`
+  if (
+    issuerPath !== '/' &&
+    issuerPath.endsWith('/') &&
+    config.paths?.metadata === undefined &&
+    !entries.some((entry) => entry.endpoint.path === slashAlias)
+  ) {
+    entries.push({
+      endpoint: { path: slashAlias, url: `${new URL(resolved.issuer).origin}${slashAlias}` },
+      methods: ['GET', 'OPTIONS'],
+      handler: publicDocument(() => metadata),
+    })
+  }
   const byPath = new Map(entries.map((entry) => [entry.endpoint.path, entry]))
   const routes = Object.freeze(
     entries.flatMap(({ endpoint, methods }) =>

@@ -159,6 +159,22 @@ describe('RFC 6749 §5.2 token endpoint errors', () => {
     expect(json(response).error).toBe('invalid_scope')
   })
 
+  it('§5.2 invalid_scope: a client without its own scope list is held to scopesSupported', async () => {
+    const { server } = makeServer({
+      scopesSupported: ['read', 'write'],
+      clients: [{ clientId: 'open', clientSecret: SECRET, grantTypes: ['client_credentials'] }],
+    })
+    const outside = await server.handle(
+      tokenRequest('grant_type=client_credentials&scope=admin', { authorization: basic('open', SECRET) }),
+    )
+    expect(outside?.status).toBe(400)
+    expect(json(outside).error).toBe('invalid_scope')
+    const inside = await server.handle(
+      tokenRequest('grant_type=client_credentials&scope=read', { authorization: basic('open', SECRET) }),
+    )
+    expect(json(inside).scope).toBe('read')
+  })
+
   it('rejects a body that is not form-urlencoded', async () => {
     const { server } = makeServer()
     const response = await server.handle(

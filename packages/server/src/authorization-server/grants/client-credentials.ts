@@ -9,6 +9,8 @@ export async function clientCredentialsGrant(
   request: GrantRequest,
 ): Promise<TokenResponseBody> {
   const { client } = request
-  const scope = resolveScope(request.parameters.get('scope'), client.scope, client.scope ?? '')
+  // Like the authorization endpoint: a client without its own scope list is held to scopesSupported.
+  const allowed = client.scope ?? context.config.scopesSupported?.join(' ')
+  const scope = resolveScope(request.parameters.get('scope'), allowed, client.scope ?? '')
   return issueTokens(context, { client, subject: client.clientId, scope, ...accessTokenJkt(request) })
 }
