@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { RequestHandler } from 'express'
 import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify'
 import type Koa from 'koa'
-import { accessTokenHash, generateBenchKey } from '../fixtures.js'
+import { accessTokenHash, type BenchKey, buildProof, generateBenchKey } from '../fixtures.js'
 import { type LoadVariant, loadRow, measureLoad } from '../load.js'
 import { type SectionResult, skippedRow } from '../report.js'
 import type { BenchSettings } from '../settings.js'
@@ -143,6 +143,29 @@ const FRAMEWORKS: {
   { name: 'Fastify', adapter: '@dpop/fastify', start: startFastify },
 ]
 
+/** Before measuring: each route answers 200, and a replayed proof is refused (the guard really checks). */
+async function checkRoutes(server: RunningServer, tokens: AccessTokens, key: BenchKey): Promise<void> {
+  const bearer = await fetch(server.url + ROUTES.bearer, {
+    headers: { authorization: `Bearer ${tokens.bearer}` },
+  })
+  if (bearer.status !== 200) throw new Error(`Bearer route answered ${bearer.status}`)
+  for (const path of [ROUTES.dpop, ROUTES.dpopNoTokenCache]) {
+    const { proof } = buildProof(key, {
+      htm: 'GET',
+      htu: PUBLIC_URL + path,
+      ath: accessTokenHash(tokens.bound),
+    })
+    const headers = { authorization: `DPoP ${tokens.bound}`, dpop: proof }
+    const first = await fetch(server.url + path, { headers })
+    const replayed = await fetch(server.url + path, { headers })
+    if (first.status !== 200 || replayed.status !== 401) {
+      throw new Error(
+        `${path} answered ${first.status} then ${replayed.status} to a replay (expected 200, 401)`,
+      )
+    }
+  }
+}
+
 /** Section 5: a GET route behind the DPoP guard vs the same route behind plain Bearer JWT validation. */
 export async function runHttpRoutes(settings: BenchSettings): Promise<SectionResult[]> {
   const section: SectionResult = {
@@ -168,6 +191,7 @@ export async function runHttpRoutes(settings: BenchSettings): Promise<SectionRes
       continue
     }
     try {
+      await checkRoutes(server, tokens, clientKey)
       const names = {
         bearer: `${framework.name} GET, Bearer JWT (jose jwtVerify)`,
         dpop: `${framework.name} GET, ${framework.adapter} guard`,
@@ -218,6 +242,14 @@ export async function runHttpRoutes(settings: BenchSettings): Promise<SectionRes
           get(names.bearer),
           0.8,
           'verifies the JWT on every request, like the Bearer route',
+        ),
+      )
+    } catch (error) {
+      section.rows.push(
+        skippedRow(
+          framework.name,
+          `${framework.adapter}: ${(error as Error).message.split('\n')[0]}`,
+          'req/s',
         ),
       )
     } finally {
