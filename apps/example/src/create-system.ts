@@ -1,6 +1,7 @@
 import { createMemoryReplayStore, type ReplayStore } from '@dpop/core'
 import { createRedisClient, createRedisReplayStore, createRedisStorage } from '@dpop/redis'
 import type { Storage } from '@dpop/server'
+import type { Redis } from 'ioredis'
 import { createDemoAuthorizationServer } from './authorization-server.js'
 import { API_SCOPE, DEMO_SPA } from './demo-clients.js'
 import { type LoopbackListener, listenOnLoopback } from './loopback-listener.js'
@@ -51,6 +52,29 @@ export interface DemoSystem {
   close(): Promise<void>
 }
 
+/** The fail-fast client queues nothing while it connects: wait for it, or say why it cannot connect. */
+async function waitUntilReady(redis: Redis, url: string): Promise<void> {
+  if (redis.status === 'ready') return
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error('timed out')), 5000)
+    const fail = (cause: unknown) => {
+      cleanup()
+      reject(new Error(`cannot connect to Redis at ${new URL(url).host}`, { cause }))
+    }
+    const ready = () => {
+      cleanup()
+      resolve()
+    }
+    const cleanup = () => {
+      clearTimeout(timer)
+      redis.off('ready', ready)
+      redis.off('error', fail)
+    }
+    redis.once('ready', ready)
+    redis.once('error', fail)
+  })
+}
+
 const FRAMEWORKS: readonly ResourceFramework[] = ['express', 'koa', 'fastify']
 
 async function bindAll(ports: SystemPorts): Promise<Record<keyof SystemPorts, LoopbackListener>> {
@@ -93,7 +117,7 @@ export async function createSystem(options: CreateSystemOptions = {}): Promise<D
     if (options.redisUrl !== undefined) {
       const redis = createRedisClient(options.redisUrl)
       closers.push(() => redis.quit())
-      await redis.ping()
+      await waitUntilReady(redis, options.redisUrl)
       storage = createRedisStorage(redis, { prefix: 'dpop-example:' })
       replayStore = createRedisReplayStore(redis, { prefix: 'dpop-example:' })
     }

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { createDPoPFetch, createDPoPHandle, createOAuthClient } from '@dpop/client'
+import Redis from 'ioredis'
 import { decodeJwt } from 'jose'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +15,7 @@ import { createSystem, type DemoSystem } from './create-system.js'
 import { API_SCOPE, DEMO_SERVICE, DEMO_WEB } from './demo-clients.js'
 import type { ResourceFramework } from './resource-servers.js'
 import { runDemo } from './run-demo.js'
+import { startRedisServer } from './start-redis-server.js'
 
 const run = promisify(execFile)
 const FRAMEWORKS: readonly ResourceFramework[] = ['express', 'koa', 'fastify']
@@ -111,6 +113,20 @@ describe('the example system, started in-process on free ports', () => {
     expect(steps.length).toBe(9)
     // The attacks were really sent and refused, not skipped.
     expect(steps.flatMap((step) => step.exchanges.map((exchange) => exchange.status))).toContain(401)
+  })
+
+  it('the walk-through reports a resource that does not check DPoP as failed steps', async () => {
+    // The JWKS answers anything with 200: the replay and stolen-token steps must then fail.
+    const steps = await runDemo({
+      issuer: system.urls.issuer,
+      resources: [{ name: 'unprotected', url: `${system.urls.issuer}/jwks` }],
+    })
+    expect(steps.filter((step) => !step.ok).map((step) => step.title)).toEqual([
+      'GET unprotected with the token and a fresh proof',
+      'Replay: the same proof sent twice to unprotected',
+      "Stolen token: an attacker's own key signs the proof, at unprotected",
+      'The bound token sent as Bearer (no proof) to unprotected',
+    ])
   })
 
   it('the resume URL of a sign-in cannot be completed by another browser, and a wrong password is refused', async () => {
@@ -281,5 +297,32 @@ describe('the example system, started in-process on free ports', () => {
     })
     for (const framework of FRAMEWORKS) expect(stdout).toContain(`"server":"${framework}"`)
     expect(stdout).toContain('"sub":"demo-service"')
+  })
+})
+
+describe('the example system with REDIS_URL', () => {
+  it('keeps the server state and proof reservations in Redis, and the walk-through passes', async () => {
+    const redis = await startRedisServer()
+    const redisSystem = await createSystem({
+      ports: { authorizationServer: 0, express: 0, koa: 0, fastify: 0, spa: 0 },
+      redisUrl: redis.url,
+    })
+    const inspector = new Redis(redis.url)
+    try {
+      expect(redisSystem.state).toBe('redis')
+      const steps = await runDemo({
+        issuer: redisSystem.urls.issuer,
+        resources: FRAMEWORKS.map((name) => ({ name, url: redisSystem.urls.resources[name] })),
+      })
+      expect(steps.filter((step) => !step.ok)).toEqual([])
+      const keys = await inspector.keys('dpop-example:*')
+      // demo-web's client record, and the jti of every proof accepted: token request, three calls, replay's first.
+      expect(keys.filter((key) => key.includes('jti')).length).toBeGreaterThanOrEqual(5)
+      expect(keys.some((key) => key.includes('demo-web'))).toBe(true)
+    } finally {
+      inspector.disconnect()
+      await redisSystem.close()
+      await redis.stop()
+    }
   })
 })
