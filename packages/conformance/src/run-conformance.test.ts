@@ -1,18 +1,140 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { formatReport } from './format-report.js'
-import { runConformance } from './run-conformance.js'
-import { type LoopbackTarget, startLoopbackTarget } from './test-support.js'
+import { matchesCaseFilter, runConformance } from './run-conformance.js'
+import { type BrokenCheck, type LoopbackTarget, startLoopbackTarget } from './test-support.js'
+import type { ConformanceFamily, ConformanceReport } from './types.js'
+
+const failures = (report: ConformanceReport) => report.results.filter((r) => r.outcome === 'fail')
+const failedFamilies = (report: ConformanceReport) =>
+  [...new Set(failures(report).map((r) => r.family))].sort()
 
 describe('runConformance against a correct deployment', () => {
-  let deployment: LoopbackTarget
-  beforeAll(async () => {
-    deployment = await startLoopbackTarget()
-  })
-  afterAll(() => deployment.close())
+  for (const nonce of ['off', 'always'] as const) {
+    describe(`nonce ${nonce}`, () => {
+      let deployment: LoopbackTarget
+      beforeAll(async () => {
+        deployment = await startLoopbackTarget({ nonce })
+      })
+      afterAll(() => deployment.close())
 
-  it('passes every case', async () => {
-    const report = await runConformance(deployment.target)
-    console.log(formatReport(report))
-    expect(report.results.filter((r) => r.outcome === 'fail')).toEqual([])
+      it('passes every case: no failure, no warning', async () => {
+        const report = await runConformance(deployment.target)
+        expect(failures(report)).toEqual([])
+        expect(report.results.filter((r) => r.outcome === 'warn')).toEqual([])
+        expect(report.summary.passed).toBeGreaterThan(80)
+        const outcome = (id: string) => report.results.find((r) => r.id === id)?.outcome
+        // Nonce cases run only when the server asks for nonces; stale ones need target.staleNonce.
+        expect(outcome('nonce.challenge:token')).toBe(nonce === 'always' ? 'pass' : 'skip')
+        expect(outcome('nonce.forged:resource')).toBe(nonce === 'always' ? 'pass' : 'skip')
+        expect(outcome('nonce.stale:token')).toBe('skip')
+        for (const id of [
+          'dpop_jkt.mismatch',
+          'par.binding',
+          'refresh.binding',
+          'introspection.cnf',
+          'cors.resource.expose',
+        ]) {
+          expect(outcome(id)).toBe('pass')
+        }
+      })
+    })
+  }
+})
+
+// Each broken deployment gets exactly one check wrong: the kit must fail that family and no other.
+const BROKEN: ReadonlyArray<[BrokenCheck, ConformanceFamily[], string[]]> = [
+  [
+    'replay',
+    ['replay'],
+    ['replay.sequential:token', 'replay.sequential:resource', 'replay.concurrent:resource'],
+  ],
+  ['ath', ['ath'], ['ath.missing:resource', 'ath.wrong:resource']],
+  ['htu', ['htu'], ['proof.htu.other-host:resource', 'proof.htu.other-path:resource']],
+  ['downgrade', ['downgrade'], ['downgrade.bearer:resource', 'downgrade.bearer-with-proof:resource']],
+  ['dpop_jkt', ['dpop_jkt', 'par'], ['dpop_jkt.mismatch', 'par.binding']],
+  ['nonce', ['nonce'], ['nonce.forged:token', 'nonce.forged:resource']],
+]
+
+describe('runConformance against deployments with one check disabled', () => {
+  it.each(BROKEN)('%s: fails the matching family only', async (broken, families, ids) => {
+    const deployment = await startLoopbackTarget({ broken })
+    try {
+      const report = await runConformance(deployment.target)
+      expect(failedFamilies(report)).toEqual([...families].sort())
+      const failed = failures(report).map((r) => r.id)
+      for (const id of ids) expect(failed).toContain(id)
+      for (const result of failures(report)) expect(result.hint).toBeTypeOf('string')
+    } finally {
+      await deployment.close()
+    }
+  })
+})
+
+describe('positive controls', () => {
+  it('a server that rejects everything fails, with "positive control failed"', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_request"}')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const report = await runConformance(
+        { issuer: base, client: { clientId: 'x', clientSecret: 'y' }, resources: [{ url: `${base}/api` }] },
+        { cases: ['proof', 'replay', 'ath'] },
+      )
+      const byId = new Map(report.results.map((r) => [r.id, r]))
+      expect(byId.get('control.token')?.outcome).toBe('fail')
+      expect(byId.get('proof.typ.missing:token')).toMatchObject({
+        outcome: 'fail',
+        hint: 'positive control failed',
+      })
+      expect(byId.get('ath.wrong:resource')).toMatchObject({
+        outcome: 'fail',
+        hint: 'positive control failed',
+      })
+      expect(report.results.some((r) => r.outcome === 'pass')).toBe(false)
+    } finally {
+      server.close()
+    }
+  })
+})
+
+describe('case selection', () => {
+  it('filters by family, id and id prefix; controls always run', async () => {
+    const deployment = await startLoopbackTarget()
+    try {
+      const report = await runConformance(deployment.target, {
+        cases: ['proof.typ', 'ath', 'replay.sequential:token'],
+      })
+      expect(report.results.map((r) => r.id)).toEqual([
+        'control.metadata',
+        'control.token',
+        'control.resource.0',
+        'proof.typ.missing:token',
+        'proof.typ.missing:resource',
+        'proof.typ.wrong:token',
+        'proof.typ.wrong:resource',
+        'replay.sequential:token',
+        'ath.missing:resource',
+        'ath.wrong:resource',
+      ])
+      expect(report.summary).toEqual({ passed: 10, failed: 0, warned: 0, skipped: 0 })
+    } finally {
+      await deployment.close()
+    }
+  })
+
+  it('matches a prefix only at a segment boundary', () => {
+    const testCase = { id: 'proof.typ.missing:token', family: 'proof-header' as const }
+    expect(matchesCaseFilter(testCase, ['proof.ty'])).toBe(false)
+    expect(matchesCaseFilter(testCase, ['proof-header'])).toBe(true)
+    expect(matchesCaseFilter(testCase, ['proof.typ.missing'])).toBe(true)
+  })
+
+  it('rejects a target without resources', async () => {
+    await expect(
+      runConformance({ issuer: 'http://127.0.0.1:1', client: { clientId: 'x' }, resources: [] }),
+    ).rejects.toThrow(TypeError)
   })
 })
