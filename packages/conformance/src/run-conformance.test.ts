@@ -100,6 +100,27 @@ describe('positive controls', () => {
   })
 })
 
+describe('hints', () => {
+  it('a resource that sees its internal URL (proxy without publicUrl) fails its control with the htu hint', async () => {
+    const deployment = await startLoopbackTarget({ broken: 'proxy' })
+    try {
+      const report = await runConformance(deployment.target, { cases: ['binding'] })
+      const control = report.results.find((r) => r.id === 'control.resource.0')
+      expect(control).toMatchObject({
+        outcome: 'fail',
+        received: { status: 401, error: 'invalid_dpop_proof' },
+      })
+      expect(control?.hint).toContain('configure publicUrl')
+      expect(report.results.find((r) => r.id === 'binding.other-key:resource')).toMatchObject({
+        outcome: 'fail',
+        hint: 'positive control failed',
+      })
+    } finally {
+      await deployment.close()
+    }
+  })
+})
+
 describe('case selection', () => {
   it('filters by family, id and id prefix; controls always run', async () => {
     const deployment = await startLoopbackTarget()

@@ -26,7 +26,7 @@ import {
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose'
 import type { ConformanceTarget } from './types.js'
 
-export type BrokenCheck = 'replay' | 'ath' | 'htu' | 'downgrade' | 'dpop_jkt' | 'nonce'
+export type BrokenCheck = 'replay' | 'ath' | 'htu' | 'downgrade' | 'dpop_jkt' | 'nonce' | 'proxy'
 
 export interface LoopbackOptions {
   /** @default 'off' */
@@ -190,7 +190,9 @@ export async function startLoopbackTarget(options: LoopbackOptions = {}): Promis
   }
 
   resource.setHandler(async (req, res, path) => {
-    let request = neutral(req, `${resource.base}${path}`)
+    // proxy: the resource sees the internal URL a TLS-terminating proxy forwards to, without publicUrl.
+    const seen = broken === 'proxy' ? 'http://internal.invalid:8080' : resource.base
+    let request = neutral(req, `${seen}${path}`)
     const cors = resourceCorsHeaders(req.headers.origin, [ORIGIN])
     // htu broken: the resource trusts the URL the client put in its proof.
     const proof = request.header('dpop')
