@@ -62,6 +62,18 @@ describe('the dpop binary, as a curl user runs it', () => {
     expect(verified.claims.htu).toBe(htu)
   })
 
+  it('dpop verify - reads the proof from a pipe', async () => {
+    const keyPath = join(directory.path, 'pipe.jwk')
+    expect((await dpop(['keygen', '--out', keyPath])).exitCode).toBe(0)
+    const htu = 'https://api.example.com/items'
+    const proof = (await dpop(['proof', '--key', keyPath, '--htm', 'GET', '--htu', htu])).stdout
+    const output = execFileSync(process.execPath, [binary, 'verify', '-', '--htm', 'GET', '--htu', htu], {
+      input: proof,
+      encoding: 'utf8',
+    })
+    expect(output).toContain('Result: valid proof')
+  })
+
   it('a usage error exits 2 with a message and no stack trace', async () => {
     const result = await dpop(['proof', '--htm', 'POST'])
     expect(result.exitCode).toBe(2)

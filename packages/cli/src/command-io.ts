@@ -4,6 +4,8 @@ import type { FetchFunction } from '@dpop/client'
 export interface CommandIo {
   stdout: { write(chunk: string): unknown }
   stderr: { write(chunk: string): unknown }
+  /** Read by `verify -`. @default process.stdin (in the `dpop` binary) */
+  stdin?: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>
   /** Used by `token` and `fetch`. @default globalThis.fetch */
   fetch?: FetchFunction
   /** The clock of `proof` and `verify`, in epoch milliseconds. @default Date.now */

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import {
   calculateJwkThumbprint,
   type DPoPAlgorithm,
@@ -70,13 +70,26 @@ export async function thumbprintOf(jwk: Record<string, unknown>, path: string): 
   }
 }
 
+export interface LoadKeyFileOptions {
+  /** The algorithm when the file has no `alg`. */
+  alg?: string | undefined
+  /** Receives a warning when others may read the private key. */
+  warn?: (line: string) => void
+}
+
 /**
- * Loads a private JWK file for signing. Its algorithm is the file's `alg`, else `alg`; both given must agree.
+ * Loads a private JWK file for signing. Its algorithm is the file's `alg`, else `options.alg`; both given must
+ * agree.
  */
-export async function loadKeyFile(path: string, alg?: string): Promise<LoadedKey> {
+export async function loadKeyFile(path: string, options: LoadKeyFileOptions = {}): Promise<LoadedKey> {
+  const { alg, warn } = options
   const jwk = await readJwkFile(path)
   if (typeof jwk.d !== 'string') {
     throw new UsageError(`key file ${path} is a public key; signing proofs needs the private JWK (with "d")`)
+  }
+  // Like ssh: a private key others can read is worth a word (file modes mean little on Windows).
+  if (warn !== undefined && process.platform !== 'win32' && ((await stat(path)).mode & 0o077) !== 0) {
+    warn(`warning: key file ${path} is readable by other users (chmod 600 ${path})`)
   }
   const fileAlg = jwk.alg
   if (fileAlg !== undefined && typeof fileAlg !== 'string')

@@ -1,13 +1,17 @@
 import { createDPoPHandle, type DPoPHandle } from '@dpop/client'
 import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS } from '@dpop/core'
-import { loadKeyFile } from './key-file.js'
+import { type LoadKeyFileOptions, loadKeyFile } from './key-file.js'
 import { UsageError } from './usage-error.js'
 
 /**
  * A DPoP handle (nonces per origin, server clock) on the key file at `path`, or on a new key pair that lives
- * only as long as the process when `path` is undefined.
+ * only as long as the process when `path` is undefined. `options.warn` hears of a key file others can read.
  */
-export async function loadSigningKey(path: string | undefined, alg: string | undefined): Promise<DPoPHandle> {
+export async function loadSigningKey(
+  path: string | undefined,
+  options: LoadKeyFileOptions = {},
+): Promise<DPoPHandle> {
+  const { alg } = options
   if (path === undefined) {
     const chosen = alg ?? 'ES256'
     if (!isSupportedAlgorithm(chosen)) {
@@ -15,6 +19,6 @@ export async function loadSigningKey(path: string | undefined, alg: string | und
     }
     return createDPoPHandle({ alg: chosen })
   }
-  const key = await loadKeyFile(path, alg)
+  const key = await loadKeyFile(path, options)
   return createDPoPHandle({ keyPair: key.keyPair, alg: key.alg })
 }

@@ -61,7 +61,7 @@ export const fetchCommand: Command = {
     },
   },
   examples: ['dpop fetch https://api.example.com/me --key key.jwk --token "$AT"'],
-  async run({ arguments: args, json, print, io }) {
+  async run({ arguments: args, json, print, warn, io }) {
     const target = args.positionals[0]
     if (target === undefined) throw new UsageError('missing the URL argument')
     const url = urlOption('URL', target).href
@@ -80,7 +80,7 @@ export const fetchCommand: Command = {
     }
     headers.set('Authorization', `DPoP ${token}`)
 
-    const handle = await loadSigningKey(keyPath, args.string('alg'))
+    const handle = await loadSigningKey(keyPath, { alg: args.string('alg'), warn })
     const dpopFetch = createDPoPFetch(handle, io.fetch === undefined ? {} : { fetch: io.fetch })
     const response = await sendRequest(dpopFetch, url, {
       method,

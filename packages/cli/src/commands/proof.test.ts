@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { chmod, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { calculateAccessTokenHash, verifyProof } from '@dpop/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -63,6 +63,17 @@ describe('dpop proof (RFC 9449 §4.2)', () => {
     expect(output.claims.iat).toBe(1700000000)
     expect(output.header).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256' })
     expect(output.jkt).toBe(key.thumbprint)
+  })
+
+  it('warns on stderr, not stdout, when others can read the private key file', async () => {
+    const key = await createKeyFile(directory.path)
+    const argv = ['proof', '--key', key.path, '--htm', 'GET', '--htu', HTU]
+    expect((await runCaptured(argv)).stderr).toBe('')
+    await chmod(key.path, 0o644)
+    const result = await runCaptured(argv)
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/)
+    expect(result.stderr).toContain('is readable by other users (chmod 600')
   })
 
   it('answers bad input with exit code 2 and a message, never a stack trace', async () => {

@@ -48,7 +48,7 @@ export const proofCommand: Command = {
     '  -H "DPoP: $(dpop proof --key key.jwk --htm POST --htu https://as.example.com/oauth2/token)" \\',
     '  -d grant_type=client_credentials',
   ],
-  async run({ arguments: args, json, print, io }) {
+  async run({ arguments: args, json, print, warn, io }) {
     const keyPath = args.requireString('key')
     const htm = methodOption(args.requireString('htm'))
     const htu = urlOption('htu', args.requireString('htu')).href
@@ -59,7 +59,7 @@ export const proofCommand: Command = {
       iatOption === undefined
         ? Math.floor((io.now ?? Date.now)() / 1000)
         : secondsOption('iat', iatOption, { allowNegative: false })
-    const key = await loadKeyFile(keyPath, args.string('alg'))
+    const key = await loadKeyFile(keyPath, { alg: args.string('alg'), warn })
     const proof = await createProof(key.keyPair, {
       htm,
       htu,

@@ -56,7 +56,7 @@ export const tokenCommand: Command = {
     if (auth !== 'basic' && auth !== 'post') throw new UsageError('--auth must be basic or post')
     const scope = args.string('scope')
     const keyPath = args.string('key')
-    const handle = await loadSigningKey(keyPath, args.string('alg'))
+    const handle = await loadSigningKey(keyPath, { alg: args.string('alg'), warn })
     if (keyPath === undefined)
       warn('no --key: the token is bound to a throwaway key that ends with this command')
 

@@ -194,6 +194,19 @@ describe('dpop verify (RFC 9449 §4.3)', () => {
     expect(output.checks.find((c: { name: string }) => c.name === 'htu').status).toBe('not_checked')
   })
 
+  it('reads PROOF from stdin with "-", and takes a pasted "DPoP: …" header line', async () => {
+    const value = await proof()
+    const fromStdin = await runCaptured(['verify', '-', '--htm', 'GET', '--htu', HTU], {
+      now: () => NOW * 1000,
+      stdin: [Buffer.from(`${value.slice(0, 10)}`), `${value.slice(10)}\n`],
+    })
+    expect(fromStdin.exitCode).toBe(0)
+    expect((await verify(`DPoP: ${value}`)).exitCode).toBe(0)
+    const noStdin = await verify('-')
+    expect(noStdin.exitCode).toBe(2)
+    expect(noStdin.stderr).toContain('reads standard input')
+  })
+
   it('explains something that is not a proof at all', async () => {
     const result = await verify('hello')
     expect(result.exitCode).toBe(1)

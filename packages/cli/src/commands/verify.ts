@@ -9,6 +9,7 @@ import {
 } from '@dpop/core'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import type { Command } from '../command.js'
+import type { CommandIo } from '../command-io.js'
 import { explainFailure } from '../explain-failure.js'
 import { publicJwkOf } from '../key-file.js'
 import { methodOption, secondsOption, urlOption } from '../option-values.js'
@@ -44,6 +45,15 @@ async function thumbprintOfHeader(header: Record<string, unknown> | undefined): 
   }
 }
 
+async function readStdin(stdin: CommandIo['stdin']): Promise<string> {
+  if (stdin === undefined) throw new UsageError('PROOF "-" reads standard input, which is not available here')
+  const decoder = new TextDecoder()
+  let text = ''
+  for await (const chunk of stdin)
+    text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
+  return text + decoder.decode()
+}
+
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'verify a DPoP proof offline and explain each check of RFC 9449 §4.3',
@@ -54,7 +64,9 @@ export const verifyCommand: Command = {
     'or · not checked (after the first failure). Exits 0 for a valid proof, 1 for an invalid one.',
     'Offline: replay (a reused "jti") and server nonces are not checked; only the server can.',
   ].join('\n'),
-  positionals: [{ name: 'PROOF', description: 'the DPoP proof JWT (the DPoP header value)' }],
+  positionals: [
+    { name: 'PROOF', description: 'the DPoP proof JWT (the DPoP header value), or - to read it from stdin' },
+  ],
   options: {
     htm: { type: 'string', placeholder: 'METHOD', description: 'method of the request the proof came with' },
     htu: { type: 'string', placeholder: 'URL', description: 'URL of the request the proof came with' },
@@ -75,10 +87,15 @@ export const verifyCommand: Command = {
       description: 'how old "iat" may be, in seconds (default 300)',
     },
   },
-  examples: ['dpop verify "$PROOF" --htm POST --htu https://as.example.com/oauth2/token'],
+  examples: [
+    'dpop verify "$PROOF" --htm POST --htu https://as.example.com/oauth2/token',
+    'dpop proof --key key.jwk --htm GET --htu https://api.example.com/ | dpop verify - --htm GET --htu https://api.example.com/',
+  ],
   async run({ arguments: args, json, print, io }) {
-    const proof = args.positionals[0]
-    if (proof === undefined || proof === '') throw new UsageError('missing the PROOF argument')
+    const argument = args.positionals[0]
+    if (argument === undefined || argument === '') throw new UsageError('missing the PROOF argument')
+    // A pasted header line works too: "DPoP: eyJ…".
+    const proof = (argument === '-' ? await readStdin(io.stdin) : argument).trim().replace(/^dpop:\s*/i, '')
     const htm = methodOption(args.requireString('htm'))
     const htu = urlOption('htu', args.requireString('htu')).href
     const token = args.string('token')
