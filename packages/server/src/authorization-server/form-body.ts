@@ -11,6 +11,11 @@ export interface Parameters {
 
 /** Longest parameter value accepted; real values (tokens, URIs, state) are far shorter. */
 export const MAX_PARAMETER_LENGTH = 4096
+/**
+ * Longest `token` accepted at introspection and revocation: resource servers pass on whatever a caller sent,
+ * and an oversized token must read as unknown (inactive), not fail their introspection call.
+ */
+export const MAX_TOKEN_LENGTH = 16_384
 /** Most parameters accepted in one request. */
 export const MAX_PARAMETERS = 64
 /** Longest form body accepted, whatever limit the adapter applies. */
@@ -26,10 +31,15 @@ const tooLarge = () =>
  * hashing or a `Location` header. A parameter read more than once is an error even when a repetition is
  * empty (RFC 6749 §3.1); it is checked on read so that the authorization endpoint can redirect the error.
  */
-export function toParameters(search: URLSearchParams): Parameters {
+export function toParameters(
+  search: URLSearchParams,
+  /** Larger limits for named parameters, e.g. a `token` to introspect that may come from another issuer. */
+  maxLengths: Readonly<Record<string, number>> = {},
+): Parameters {
   let count = 0
   for (const [name, value] of search) {
-    if (++count > MAX_PARAMETERS || name.length > MAX_PARAMETER_LENGTH || value.length > MAX_PARAMETER_LENGTH)
+    const limit = Object.hasOwn(maxLengths, name) ? (maxLengths[name] as number) : MAX_PARAMETER_LENGTH
+    if (++count > MAX_PARAMETERS || name.length > MAX_PARAMETER_LENGTH || value.length > limit)
       throw tooLarge()
   }
   return {

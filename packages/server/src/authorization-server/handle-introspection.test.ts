@@ -119,6 +119,16 @@ describe('RFC 7662 token introspection', () => {
     expect(json(await introspect(server, tokens.access_token as string)).active).toBe(true)
   })
 
+  it('RFC 7662 §2.2: a long token from elsewhere is inactive (not an error), a huge one is invalid_request', async () => {
+    const { server } = makeServer()
+    const long = `${'a'.repeat(3000)}.${'b'.repeat(3000)}.${'c'.repeat(100)}`
+    expect(json(await introspect(server, long))).toEqual({ active: false })
+    expect((await revoke(server, long))?.status).toBe(200)
+    const huge = await introspect(server, 'x'.repeat(20_000))
+    expect(huge?.status).toBe(400)
+    expect(json(huge).error).toBe('invalid_request')
+  })
+
   it('requires an authenticated confidential client', async () => {
     const { server } = makeServer()
     const token = await clientToken(server)

@@ -1,7 +1,7 @@
 import { DPoPError } from '@dpop/core'
 import { authenticateClient } from './client-authentication.js'
 import { findAccessToken, findRefreshToken } from './find-token.js'
-import { assertFormContentType, readFormBody, toParameters } from './form-body.js'
+import { assertFormContentType, MAX_TOKEN_LENGTH, readFormBody, toParameters } from './form-body.js'
 import { clientErrorHeaders } from './handle-token.js'
 import { errorResponse, jsonResponse, methodNotAllowed } from './responses.js'
 import type { ServerContext } from './server-context.js'
@@ -65,7 +65,7 @@ export async function handleIntrospection(
   let client: ClientRecord | undefined
   try {
     assertFormContentType(request)
-    const parameters = toParameters(readFormBody(request.body))
+    const parameters = toParameters(readFormBody(request.body), { token: MAX_TOKEN_LENGTH })
     client = (await authenticateClient(context, request, parameters)).client
     if (client.tokenEndpointAuthMethod === 'none') {
       throw new DPoPError('invalid_client', 'public_client', {

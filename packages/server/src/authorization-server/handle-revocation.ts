@@ -2,7 +2,7 @@ import { DPoPError } from '@dpop/core'
 import { authenticateClient } from './client-authentication.js'
 import { corsHeaders, preflightResponse } from './cors.js'
 import { findAccessToken, findRefreshToken } from './find-token.js'
-import { assertFormContentType, readFormBody, toParameters } from './form-body.js'
+import { assertFormContentType, MAX_TOKEN_LENGTH, readFormBody, toParameters } from './form-body.js'
 import { clientErrorHeaders, originAllowed } from './handle-token.js'
 import { errorResponse, methodNotAllowed } from './responses.js'
 import type { ServerContext } from './server-context.js'
@@ -53,7 +53,7 @@ export async function handleRevocation(
   let client: ClientRecord | undefined
   try {
     assertFormContentType(request)
-    const parameters = toParameters(readFormBody(request.body))
+    const parameters = toParameters(readFormBody(request.body), { token: MAX_TOKEN_LENGTH })
     client = (await authenticateClient(context, request, parameters)).client
     const token = parameters.get('token')
     if (token === undefined)
