@@ -61,7 +61,9 @@ export function explainFailure(reason: string, context: FailureContext): string 
     case 'jti':
       return '"jti" is missing, empty or too long: every proof needs a unique identifier'
     case 'claims':
-      return 'a required claim ("htm", "htu" string, "iat" number, "nonce" string) is missing or of the wrong type'
+      return claims !== undefined && claims.nonce !== undefined && typeof claims.nonce !== 'string'
+        ? '"nonce" must be a string (the value of the server\'s DPoP-Nonce header)'
+        : 'a required claim ("htm" and "htu" strings, "iat" a number) is missing or of the wrong type'
     case 'htm':
       return `the proof was made for method ${show(claims?.htm)}, the request uses ${show(context.htm)}`
     case 'htu':

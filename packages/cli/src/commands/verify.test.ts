@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises'
+import { createProof } from '@dpop/core'
+import { importJWK } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createKeyFile, runCaptured, temporaryDirectory } from '../test-support.js'
 
@@ -156,6 +158,34 @@ describe('dpop verify (RFC 9449 §4.3)', () => {
     const bad = await verify(value, ['--algs', 'HS256'])
     expect(bad.exitCode).toBe(2)
     expect(bad.stderr).toContain('--algs takes a comma-separated list')
+  })
+
+  it('§4.3 step 3: a missing iat is ✗ claims before htm; a non-string nonce (checked after ath) leaves htm…ath ✓', async () => {
+    const jwk = JSON.parse(await readFile(key.path, 'utf8'))
+    const { d: _d, ...publicJwk } = jwk
+    const keyPair = {
+      privateKey: (await importJWK(jwk, 'ES256')) as CryptoKey,
+      publicKey: (await importJWK(publicJwk, 'ES256', { extractable: true })) as CryptoKey,
+    }
+    const withNonce = await createProof(keyPair, { htm: 'GET', htu: HTU, iat: NOW, claims: { nonce: 42 } })
+    const late = await runCaptured(['verify', withNonce, '--htm', 'GET', '--htu', HTU], {
+      now: () => NOW * 1000,
+    })
+    expect(late.exitCode).toBe(1)
+    expect(marks(late.stdout)).toMatchObject({
+      claims: '✗',
+      htm: '✓',
+      iat: '✓',
+      ath: '-',
+      signature: '·',
+      jkt: '·',
+    })
+    expect(late.stdout).toContain('"nonce" must be a string')
+
+    const withoutIat = await createProof(keyPair, { htm: 'GET', htu: HTU, claims: {}, iat: Number.NaN })
+    const early = await verify(withoutIat)
+    expect(early.exitCode).toBe(1)
+    expect(marks(early.stdout)).toMatchObject({ jwk: '✓', claims: '✗', htm: '·', signature: '·' })
   })
 
   it('--json: { valid, header, claims, jkt, checks[], error }', async () => {

@@ -54,6 +54,15 @@ async function readStdin(stdin: CommandIo['stdin']): Promise<string> {
   return text + decoder.decode()
 }
 
+function hasRequiredClaims(claims: Record<string, unknown> | undefined): boolean {
+  return (
+    typeof claims?.jti === 'string' &&
+    typeof claims.htm === 'string' &&
+    typeof claims.htu === 'string' &&
+    typeof claims.iat === 'number'
+  )
+}
+
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'verify a DPoP proof offline and explain each check of RFC 9449 §4.3',
@@ -149,12 +158,16 @@ export const verifyCommand: Command = {
             now: nowMilliseconds / 1000,
             algorithms,
           })
+    // Core checks the type of "nonce" after "ath": a "claims" failure with well-typed required claims came
+    // after htm, htu, iat and ath had passed.
+    const lateClaimsFailure = failure?.reason === 'claims' && hasRequiredClaims(claims)
     let reached = failure === undefined || failedCheck !== undefined
     const checks: CheckResult[] = PROOF_CHECKS.map(({ name, rule }) => {
       if (name === failedCheck) {
-        reached = false
+        reached = lateClaimsFailure
         return { name, status: 'failed', rule, explanation: explanation as string }
       }
+      if (lateClaimsFailure && name === 'signature') reached = false
       if (!reached) return { name, status: 'not_checked', rule }
       if (name === 'ath' && token === undefined)
         return { name, status: 'skipped', rule, explanation: 'no --token given' }
