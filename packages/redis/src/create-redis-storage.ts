@@ -2,6 +2,7 @@ import type {
   AccessTokenRecord,
   ClientRecord,
   CodeRecord,
+  CodeRedemptionRecord,
   InteractionRecord,
   PushedRequestRecord,
   RefreshTokenRecord,
@@ -71,6 +72,12 @@ export function createRedisStorage(redis: RedisConnection, options: RedisStorage
     },
     async consumeCode(codeHash) {
       return read<CodeRecord>('GETDEL', key('code', codeHash))
+    },
+    async saveCodeRedemption(codeHash, record) {
+      await save(key('redeemed', codeHash), record, 'saveCodeRedemption')
+    },
+    async consumeCodeRedemption(codeHash) {
+      return read<CodeRedemptionRecord>('GETDEL', key('redeemed', codeHash))
     },
 
     async savePushedRequest(id, record) {

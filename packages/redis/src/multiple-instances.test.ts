@@ -99,8 +99,9 @@ describe('two authorization server instances sharing one Redis', () => {
       keys.push(...batch)
     } while (cursor !== '0')
     const kinds = new Set(keys.map((name) => name.slice(PREFIX.length).replace(/:.*$/, '')))
-    // Proofs, refresh tokens and their families were all written by the flows above.
-    expect(kinds).toEqual(new Set(['jti', 'rt', '{family']))
+    // Written by the flows above: proofs, refresh tokens and their families, code redemptions, and the
+    // access tokens revoked when the concurrent redemption replayed a code (RFC 6749 §4.1.2).
+    expect(kinds).toEqual(new Set(['jti', 'rt', '{family', 'redeemed', 'revoked-jti']))
     for (const name of keys) expect(await inspector.pttl(name), name).toBeGreaterThan(0)
   })
 })

@@ -64,6 +64,22 @@ export function describeStorageConformance(name: string, create: () => Storage):
       expect(await storage.consumeCode('code-hash')).toBeUndefined()
     })
 
+    it('remembers what a redeemed code issued, once (RFC 6749 §4.1.2, RFC 9700 §4.14.2)', async () => {
+      const storage = create()
+      const redemption = {
+        accessTokenJti: 'jti-1',
+        accessTokenExpiresAt: inOneMinute(),
+        refreshTokenFamilyId: 'family-1',
+        expiresAt: inOneMinute(),
+      }
+      await storage.saveCodeRedemption?.('code-hash', redemption)
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => storage.consumeCodeRedemption?.('code-hash')),
+      )
+      expect(results.filter((result) => result !== undefined)).toEqual([redemption])
+      expect(await storage.consumeCodeRedemption?.('code-hash')).toBeUndefined()
+    })
+
     it('uses a pushed authorization request once (RFC 9126 §4)', async () => {
       const storage = create()
       const record = { request: { ...request, pushed: true }, expiresAt: inOneMinute() }
