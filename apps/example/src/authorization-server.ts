@@ -31,12 +31,12 @@ export interface DemoAuthorizationServer {
   app: FastifyInstance
 }
 
-function callbackPage(query: Record<string, string | undefined>) {
+function callbackPage(query: Record<string, unknown>) {
   const rows = ['code', 'state', 'iss', 'error', 'error_description']
     .filter((name) => query[name] !== undefined)
     .map(
       (name) =>
-        `<tr><th>${name}</th><td><code id="${name}">${escapeHtml(query[name] ?? '')}</code></td></tr>`,
+        `<tr><th>${name}</th><td><code id="${name}">${escapeHtml(String(query[name]))}</code></td></tr>`,
     )
     .join('')
   const next =
@@ -93,7 +93,7 @@ export async function createDemoAuthorizationServer(
   const app = Fastify({ logger: false })
   await app.register(authorizationServerPlugin, { server })
   app.get('/cb', async (request, reply) => {
-    const page = callbackPage(request.query as Record<string, string | undefined>)
+    const page = callbackPage(request.query as Record<string, unknown>)
     return reply.code(page.status).headers(page.headers).send(page.body)
   })
   app.get('/', async (_request, reply) => {

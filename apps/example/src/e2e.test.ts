@@ -163,7 +163,7 @@ describe('the example system, started in-process on free ports', () => {
     expect(await consent.text()).toContain('Allow access?')
   })
 
-  it('demo-web: authorization code completed by Chromium (login as alice, consent), code exchanged with DPoP', async () => {
+  it('demo-web: authorization code with PAR completed by Chromium (login as alice, consent), code exchanged with DPoP', async () => {
     const handle = await createDPoPHandle()
     const client = createOAuthClient(handle, {
       issuer: system.urls.issuer,
@@ -171,7 +171,9 @@ describe('the example system, started in-process on free ports', () => {
       clientAuthentication: 'client_secret_post',
       redirectUri: system.urls.webCallback,
     })
-    const request = await client.buildAuthorizationUrl({ scope: `${API_SCOPE} profile` })
+    // PAR (RFC 9126) with a DPoP proof: the code is bound to the key (RFC 9449 §10.1).
+    const request = await client.pushAuthorizationRequest({ scope: `${API_SCOPE} profile` })
+    expect(request.url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/)
     const page = await context.newPage()
     try {
       await page.goto(request.url.href)
