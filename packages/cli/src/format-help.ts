@@ -35,7 +35,13 @@ export function formatGlobalHelp(commands: readonly Command[]): string {
     'Usage: dpop <command> [options]',
     '',
     'Commands:',
-    ...table(commands.map((command) => [command.name, command.summary] as const)),
+    ...table([
+      ...commands.map((command) => [command.name, command.summary] as const),
+      [
+        'conformance',
+        'run hostile DPoP proofs against your own server and resources (@dpop/conformance)',
+      ] as const,
+    ]),
     '',
     'Every command takes --json (one JSON document on stdout) and --help.',
     'Run "dpop <command> --help" for the options of a command.',

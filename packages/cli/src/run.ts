@@ -1,3 +1,4 @@
+import { conformanceCommand } from '@dpop/conformance'
 import { isDPoPError } from '@dpop/core'
 import type { Command, CommandContext } from './command.js'
 import { CommandFailure } from './command-failure.js'
@@ -51,6 +52,15 @@ function reportError(io: CommandIo, json: boolean, command: Command | undefined,
   return EXIT_FAILURE
 }
 
+/** `dpop conformance`: the kit of @dpop/conformance, which parses its own options. */
+function runConformanceCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  return conformanceCommand([...argv], {
+    stdout: (text) => io.stdout.write(text),
+    stderr: (text) => io.stderr.write(text),
+    ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
+  })
+}
+
 /**
  * Runs the `dpop` command line: `argv` without the node and script paths (`process.argv.slice(2)`).
  * Resolves to the exit code: 0 success, 1 failure (an invalid proof, a refused request), 2 usage error.
@@ -61,6 +71,7 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined
+    if (topic === 'conformance') return runConformanceCommand(['--help'], io)
     const command = COMMANDS.find((candidate) => candidate.name === topic)
     if (topic !== undefined && command === undefined) {
       return reportError(io, json, undefined, new UsageError('unknown command (see "dpop --help")'))
@@ -72,6 +83,7 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
     io.stdout.write(command === undefined ? formatGlobalHelp(COMMANDS) : formatCommandHelp(command))
     return EXIT_SUCCESS
   }
+  if (name === 'conformance') return runConformanceCommand(rest, io)
   const command = COMMANDS.find((candidate) => candidate.name === name)
   if (command === undefined) {
     const message = name.startsWith('-') ? 'expected a command before options' : `unknown command "${name}"`
