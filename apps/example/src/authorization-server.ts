@@ -23,6 +23,8 @@ export interface DemoAuthorizationServerOptions {
   storage?: Storage
   /** @default an in-memory replay store */
   replayStore?: ReplayStore
+  /** Seconds. @default 300, short enough that the single-page app shows its automatic refresh */
+  accessTokenLifetime?: number
 }
 
 export interface DemoAuthorizationServer {
@@ -83,8 +85,7 @@ export async function createDemoAuthorizationServer(
     clients: demoClients(urls),
     storage,
     scopesSupported: [API_SCOPE, 'profile'],
-    // Short enough that the single-page app shows its token manager refreshing ahead of expiry.
-    accessTokenLifetime: 300,
+    accessTokenLifetime: options.accessTokenLifetime ?? 300,
     interaction: createLoginInteraction({ users: [DEMO_USER] }),
     // Also how the server finds stored clients such as demo-web.
     registration: { enabled: true },

@@ -30,6 +30,11 @@ export interface CreateSystemOptions {
   ports?: Partial<SystemPorts>
   /** Keep the authorization server's state and every replay reservation in Redis. @default in memory */
   redisUrl?: string
+  /**
+   * Access token lifetime in seconds; the single-page app renews a fifth of it (at most a minute) before
+   * expiry. @default 300
+   */
+  accessTokenLifetime?: number
 }
 
 export interface SystemUrls {
@@ -118,14 +123,26 @@ export async function createSystem(options: CreateSystemOptions = {}): Promise<D
       const redis = createRedisClient(options.redisUrl)
       closers.push(() => redis.quit())
       await waitUntilReady(redis, options.redisUrl)
+      // Requests fail closed (503) while Redis is away; say so once per outage, not on every reconnect.
+      let warned = false
+      redis.on('error', (error: Error) => {
+        if (!warned)
+          console.warn(`Redis unavailable (${error.message}); requests answer 503 until it is back`)
+        warned = true
+      })
+      redis.on('ready', () => {
+        warned = false
+      })
       storage = createRedisStorage(redis, { prefix: 'dpop-example:' })
       replayStore = createRedisReplayStore(redis, { prefix: 'dpop-example:' })
     }
 
+    const accessTokenLifetime = options.accessTokenLifetime ?? 300
     const authorization = await createDemoAuthorizationServer({
       issuer,
       spaOrigin,
       replayStore,
+      accessTokenLifetime,
       ...(storage === undefined ? {} : { storage }),
     })
     closers.push(() => authorization.app.close())
@@ -155,6 +172,7 @@ export async function createSystem(options: CreateSystemOptions = {}): Promise<D
         clientId: DEMO_SPA.clientId,
         redirectUri: `${spaOrigin}/callback`,
         scope: `${API_SCOPE} profile`,
+        refreshSkew: Math.min(60, accessTokenLifetime / 5),
         resources: FRAMEWORKS.map((name) => ({ name, url: resources[name] })),
       }),
     )

@@ -328,3 +328,30 @@ describe('the example system with REDIS_URL', () => {
     }
   })
 })
+
+describe('the SPA with short-lived access tokens', () => {
+  it('renews the token by itself through the token manager, bound to the same key', async () => {
+    // 6 s tokens: the app renews 1.2 s before expiry, with no click.
+    const shortSystem = await createSystem({
+      ports: { authorizationServer: 0, express: 0, koa: 0, fastify: 0, spa: 0 },
+      accessTokenLifetime: 6,
+    })
+    const page = await context.newPage()
+    try {
+      await page.goto(shortSystem.urls.spa)
+      const thumbprint = await page.textContent('#thumbprint')
+      await page.click('#sign-in')
+      await logInAndConsent(page)
+      await page.waitForSelector('#token-jkt')
+      const firstToken = await page.textContent('#token-claims')
+      await page.waitForSelector('#refresh-last:has-text("automatic")', { timeout: 20_000 })
+      expect(await page.textContent('#token-claims')).not.toBe(firstToken)
+      expect(await page.textContent('#token-jkt')).toBe(thumbprint)
+      await page.click('#call-apis')
+      await page.waitForSelector('#result-express[data-status="200"]')
+    } finally {
+      await page.close()
+      await shortSystem.close()
+    }
+  })
+})

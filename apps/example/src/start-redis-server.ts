@@ -28,6 +28,8 @@ export async function startRedisServer(): Promise<RedisServer> {
   )
   const url = `redis://127.0.0.1:${port}`
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  // Refused connections until the server is up are expected; connect() rejects with them.
+  probe.on('error', () => undefined)
   try {
     for (let attempt = 0; ; attempt++) {
       try {

@@ -14,8 +14,6 @@ import { createRecordingFetch, type RecordedExchange } from './recording-fetch.j
 import type { SpaConfig } from './spa-config.js'
 import { tokenStorage } from './token-storage.js'
 
-/** Renew the access token this many seconds before it expires (the token manager does it on use). */
-const REFRESH_SKEW = 60
 const MAX_EXCHANGES = 30
 
 interface ResourceResult {
@@ -126,9 +124,11 @@ function render(state: AppState): void {
               { class: 'muted' },
               `sub ${String(claims?.['sub'])} · scope ${tokens.scope ?? String(claims?.['scope'])} · expires in `,
               h('span', { id: 'expires-in' }, expiresIn === undefined ? '?' : `${expiresIn} s`),
-              ` (renewed ${REFRESH_SKEW} s before) · refreshes: `,
+              ` (renewed ${state.config.refreshSkew} s before) · refreshes: `,
               h('span', { id: 'refresh-count' }, String(state.refreshes.count)),
-              state.refreshes.last === undefined ? '' : ` (last: ${state.refreshes.last})`,
+              state.refreshes.last === undefined
+                ? ''
+                : h('span', { id: 'refresh-last' }, ` (last: ${state.refreshes.last})`),
             ),
             json(claims ?? {}, { id: 'token-claims' }),
           ),
@@ -271,7 +271,7 @@ async function main(): Promise<void> {
   let renewing = false
   const manager = createTokenManager(client, {
     ...(initialTokens === undefined ? {} : { tokens: initialTokens }),
-    refreshSkew: REFRESH_SKEW,
+    refreshSkew: config.refreshSkew,
     onTokens(tokens) {
       tokenStorage.save(tokens)
       if (state === undefined) return
@@ -297,15 +297,18 @@ async function main(): Promise<void> {
   }
   render(state)
   const current = state
-  // Automatic refresh: the token manager renews when the token is within REFRESH_SKEW of expiry.
+  // Automatic refresh: the token manager renews when the token is within refreshSkew of expiry.
   window.setInterval(() => {
     const expiresAt = current.manager.tokens?.expiresAt
-    if (expiresAt !== undefined && expiresAt - REFRESH_SKEW * 1000 <= Date.now() && !renewing) {
+    if (expiresAt !== undefined && expiresAt - current.config.refreshSkew * 1000 <= Date.now() && !renewing) {
       renewing = true
       current.manager
         .getTokens()
         .catch((error: unknown) => {
-          current.error = `automatic refresh failed: ${errorText(error)}`
+          // No retry every second: the session is over (refresh token revoked or expired).
+          current.manager.setTokens(undefined)
+          tokenStorage.save(undefined)
+          current.error = `automatic refresh failed, sign in again: ${errorText(error)}`
         })
         .finally(() => {
           renewing = false

@@ -4,5 +4,7 @@ export interface SpaConfig {
   clientId: string
   redirectUri: string
   scope: string
+  /** Seconds before expiry at which the token manager renews the access token. */
+  refreshSkew: number
   resources: ReadonlyArray<{ name: string; url: string }>
 }
