@@ -276,6 +276,34 @@ describe('the example system, started in-process on free ports', () => {
     }
   })
 
+  it('dpop conformance: the hostile-proof suite finds no failure at the authorization server and each resource', async () => {
+    for (const framework of FRAMEWORKS) {
+      const { stdout } = await run(process.execPath, [
+        CLI,
+        'conformance',
+        '--issuer',
+        system.urls.issuer,
+        '--client-id',
+        DEMO_SERVICE.clientId,
+        '--client-secret',
+        DEMO_SERVICE.clientSecret,
+        '--scope',
+        API_SCOPE,
+        '--resource',
+        system.urls.resources[framework],
+        '--origin',
+        new URL(system.urls.spa).origin,
+        '--json',
+      ])
+      const { results, summary } = JSON.parse(stdout) as {
+        results: Array<{ id: string; outcome: string }>
+        summary: { passed: number; failed: number }
+      }
+      expect(results.filter((result) => result.outcome === 'fail' || result.outcome === 'warn')).toEqual([])
+      expect(summary.passed).toBeGreaterThan(50)
+    }
+  })
+
   it("the README's curl lines, executed as written (ports replaced by the test's)", async () => {
     const readme = await readFile(join(EXAMPLE_DIRECTORY, 'README.md'), 'utf8')
     const block = readme.match(/<!-- e2e: curl -->\s*```sh\n([\s\S]*?)```/)?.[1]
