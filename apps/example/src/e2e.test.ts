@@ -235,6 +235,12 @@ describe('the example system, started in-process on free ports', () => {
       await page.waitForSelector('#refresh-count:text("1")')
       expect(await page.textContent('#token-jkt')).toBe(thumbprint)
       for (const body of await callAll()) expect(body).toMatchObject({ jkt: thumbprint })
+
+      // Sign out revokes the refresh token (RFC 7009) from the browser, through CORS.
+      await page.click('#sign-out')
+      await page.waitForSelector('#signed-out')
+      expect(await page.locator('#error').count()).toBe(0)
+      expect(await page.textContent('details.exchange summary')).toMatch(/revoke → 200/)
     } finally {
       await page.close()
     }
