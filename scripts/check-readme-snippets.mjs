@@ -17,7 +17,8 @@ for (const dir of dirs) {
   const out = join(dir, '.readme-snippets')
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out)
-  for (const [i, code] of blocks.entries()) writeFileSync(join(out, `snippet-${i + 1}.ts`), `export {}\n${code}`)
+  for (const [i, code] of blocks.entries())
+    writeFileSync(join(out, `snippet-${i + 1}.ts`), `export {}\n${code}`)
   const up = dir === '.' ? '..' : join('..', ...dir.split('/').map(() => '..'))
   writeFileSync(
     join(out, 'tsconfig.json'),
