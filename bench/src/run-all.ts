@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -71,5 +71,17 @@ mkdirSync(resultsDirectory, { recursive: true })
 const base = settings.quick ? 'quick' : settings.only.length > 0 ? 'partial' : 'latest'
 writeFileSync(join(resultsDirectory, `${base}.md`), `${markdown}\n`)
 writeFileSync(join(resultsDirectory, `${base}.json`), `${JSON.stringify(json, null, 2)}\n`)
+// The README shows the latest full run: replace what lies between its markers.
+if (base === 'latest') {
+  const readmePath = join(here, '..', 'README.md')
+  const readme = readFileSync(readmePath, 'utf8')
+  const start = '<!-- latest-results:start -->'
+  const end = '<!-- latest-results:end -->'
+  const from = readme.indexOf(start)
+  const to = readme.indexOf(end)
+  if (from !== -1 && to > from) {
+    writeFileSync(readmePath, `${readme.slice(0, from + start.length)}\n${markdown}\n${readme.slice(to)}`)
+  }
+}
 console.log(markdown)
 console.error(`[bench] wrote results/${base}.md and results/${base}.json`)

@@ -13,6 +13,8 @@ export interface BenchSettings {
   connections: number
   /** Live entries of the replay store memory measurement. */
   memoryEntries: number
+  /** `maxEntries` of the store filled twice over with expiring entries. */
+  steadyEntries: number
   /** Sections to run (all when empty), from `--only=a,b`. */
   only: readonly string[]
 }
@@ -30,6 +32,7 @@ export function readSettings(argv: readonly string[]): BenchSettings {
         httpRounds: 2,
         connections: 8,
         memoryEntries: 100_000,
+        steadyEntries: 20_000,
         only,
       }
     : {
@@ -40,6 +43,7 @@ export function readSettings(argv: readonly string[]): BenchSettings {
         httpRounds: 5,
         connections: 8,
         memoryEntries: 1_000_000,
+        steadyEntries: 200_000,
         only,
       }
 }

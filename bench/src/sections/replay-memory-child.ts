@@ -1,12 +1,17 @@
-// Run with --expose-gc: `node --expose-gc --import tsx replay-memory-child.ts <entries>`. Prints JSON.
+// Run with --expose-gc: `node --expose-gc --import tsx replay-memory-child.ts <live> <maxEntries>`. Prints JSON.
 import { randomBytes } from 'node:crypto'
 import { createMemoryReplayStore } from '@dpop/core'
 
 export interface MemoryReport {
   liveMegabytes: number
   bytesPerEntry: number
+  /** `maxEntries` of the steady-state store. */
+  steadyEntries: number
   /** Heap once the store is full of expiring entries, and as twice as many were inserted. */
   checkpoints: { inserted: number; size: number; megabytes: number }[]
+  /** Reservations per second while filling the store, and once full with the oldest entry expiring. */
+  fillingOpsPerSecond: number
+  steadyOpsPerSecond: number
 }
 
 const megabytes = (bytes: number) => bytes / 1024 / 1024
@@ -46,23 +51,34 @@ async function main(): Promise<void> {
   if (store.size !== entries) throw new Error(`store holds ${store.size} entries`)
   store = undefined!
 
-  // Steady state: each entry lives exactly `entries` ticks of a fake clock, so the store is full at
-  // `entries` inserts and every later insert finds the oldest entry expired.
+  // Steady state: each entry lives exactly `steadyEntries` ticks of a fake clock, so the store is full at
+  // `steadyEntries` inserts and every later insert finds the oldest entry expired.
+  const steadyEntries = Number(process.argv[3] ?? entries)
   let tick = 0
   before = heapUsed()
-  const steady = createMemoryReplayStore({ maxEntries: entries, now: () => tick })
+  const steady = createMemoryReplayStore({ maxEntries: steadyEntries, now: () => tick })
   const checkpoints: MemoryReport['checkpoints'] = []
-  for (let inserted = 1; inserted <= 2 * entries; inserted++) {
+  let filling = 0
+  let full = 0
+  let start = performance.now()
+  for (let inserted = 1; inserted <= 2 * steadyEntries; inserted++) {
     tick = inserted
-    if (!(await steady.reserve(nextKey(), inserted + entries))) throw new Error('unexpected replay')
-    if (inserted >= entries && inserted % (entries / 4) === 0) {
+    if (!(await steady.reserve(nextKey(), inserted + steadyEntries))) throw new Error('unexpected replay')
+    if (inserted >= steadyEntries && inserted % (steadyEntries / 4) === 0) {
+      const elapsed = performance.now() - start
+      if (inserted === steadyEntries) filling += elapsed
+      else full += elapsed
       checkpoints.push({ inserted, size: steady.size, megabytes: megabytes(heapUsed() - before) })
+      start = performance.now()
     }
   }
   const report: MemoryReport = {
     liveMegabytes: megabytes(live),
     bytesPerEntry: live / entries,
+    steadyEntries,
     checkpoints,
+    fillingOpsPerSecond: steadyEntries / (filling / 1000),
+    steadyOpsPerSecond: steadyEntries / (full / 1000),
   }
   process.stdout.write(JSON.stringify(report))
 }
