@@ -7,7 +7,7 @@ import {
   type Storage,
 } from '@dpop/server'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { API_SCOPE, demoClients, demoWebClientRecord } from './demo-clients.js'
+import { API_SCOPE, demoClients } from './demo-clients.js'
 import { escapeHtml, htmlPage } from './html.js'
 import { createLoginInteraction } from './login-pages.js'
 
@@ -79,7 +79,6 @@ export async function createDemoAuthorizationServer(
 ): Promise<DemoAuthorizationServer> {
   const urls = { issuer: options.issuer, spaOrigin: options.spaOrigin }
   const storage = options.storage ?? createMemoryStorage()
-  await storage.saveClient(demoWebClientRecord(urls))
   const server = createAuthorizationServer({
     issuer: options.issuer,
     clients: demoClients(urls),
@@ -87,7 +86,7 @@ export async function createDemoAuthorizationServer(
     scopesSupported: [API_SCOPE, 'profile'],
     accessTokenLifetime: options.accessTokenLifetime ?? 300,
     interaction: createLoginInteraction({ users: [DEMO_USER] }),
-    // Also how the server finds stored clients such as demo-web.
+    // Dynamic client registration (RFC 7591), so every endpoint of the server can be tried.
     registration: { enabled: true },
     ...(options.replayStore === undefined ? {} : { replayStore: options.replayStore }),
   })

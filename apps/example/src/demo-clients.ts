@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto'
-import type { ClientConfig, ClientRecord } from '@dpop/server'
+import type { ClientConfig } from '@dpop/server'
 
 /** The credentials of the pre-registered clients, as documented in the README. */
 export const DEMO_SERVICE = { clientId: 'demo-service', clientSecret: 'demo-service-secret' } as const
@@ -20,35 +19,25 @@ export interface DemoClientUrls {
   spaOrigin: string
 }
 
-/**
- * `demo-web` as a stored client record. Its documented secret, `demo-web-secret`, has 15 characters and
- * the server's static configuration requires at least 16, so it is stored as a registered client would be
- * (the secret's SHA-256, as `ClientRecord` documents).
- */
-export function demoWebClientRecord({ issuer }: DemoClientUrls): ClientRecord {
-  return {
-    clientId: DEMO_WEB.clientId,
-    clientSecretHash: createHash('sha256').update(DEMO_WEB.clientSecret).digest('base64url'),
-    tokenEndpointAuthMethod: 'client_secret_post',
-    clientName: 'Demo web application',
-    grantTypes: ['authorization_code', 'refresh_token'],
-    redirectUris: [`${issuer}/cb`, LOCAL_WEB_CALLBACK],
-    tokenBinding: 'dpop',
-    scope: `${API_SCOPE} profile`,
-    allowedOrigins: [],
-  }
-}
-
 /** The statically configured clients, with redirect URIs and origins on the ports actually in use. */
-export function demoClients({ spaOrigin }: DemoClientUrls): ClientConfig[] {
+export function demoClients({ issuer, spaOrigin }: DemoClientUrls): ClientConfig[] {
   return [
     {
+      // Confidential clients authenticate with client_secret_basic or client_secret_post (the default).
       ...DEMO_SERVICE,
-      tokenEndpointAuthMethod: 'client_secret_basic',
       clientName: 'Demo service (client credentials)',
       grantTypes: ['client_credentials'],
       tokenBinding: 'dpop',
       scope: API_SCOPE,
+    },
+    {
+      ...DEMO_WEB,
+      clientName: 'Demo web application',
+      grantTypes: ['authorization_code', 'refresh_token'],
+      redirectUris: [`${issuer}/cb`, LOCAL_WEB_CALLBACK],
+      // DPoP-bound whenever a proof is sent (RFC 9449 §5); the resource servers accept only DPoP.
+      tokenBinding: 'allowed',
+      scope: `${API_SCOPE} profile`,
     },
     {
       ...DEMO_SPA,

@@ -98,7 +98,8 @@ export async function authenticateClient(
     if (secret !== undefined) constantTimeEqual(await sha256(secret), UNKNOWN_CLIENT_HASH)
     throw invalidClient('client_unknown')
   }
-  if (client.tokenEndpointAuthMethod !== method) throw invalidClient('auth_method')
+  const accepted = client.acceptedAuthMethods ?? [client.tokenEndpointAuthMethod]
+  if (!accepted.includes(method)) throw invalidClient('auth_method')
   if (method !== 'none') {
     const presented = await sha256(secret as string)
     if (client.clientSecretHash === undefined || !constantTimeEqual(presented, client.clientSecretHash)) {

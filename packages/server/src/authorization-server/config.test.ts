@@ -31,7 +31,38 @@ describe('configuration validation', () => {
     [
       'short secret',
       { ...valid, clients: [{ clientId: 'a', clientSecret: 'short', grantTypes: ['client_credentials'] }] },
-      /16/,
+      /12/,
+    ],
+    [
+      'unknown secret method',
+      {
+        ...valid,
+        clients: [
+          {
+            clientId: 'a',
+            clientSecret: 'long-enough-secret',
+            grantTypes: ['client_credentials'],
+            secretAuthMethods: ['private_key_jwt' as 'client_secret_post'],
+          },
+        ],
+      },
+      /secretAuthMethods/,
+    ],
+    [
+      'registered method outside the secret methods',
+      {
+        ...valid,
+        clients: [
+          {
+            clientId: 'a',
+            clientSecret: 'long-enough-secret',
+            grantTypes: ['client_credentials'],
+            tokenEndpointAuthMethod: 'client_secret_post',
+            secretAuthMethods: ['client_secret_basic'],
+          },
+        ],
+      },
+      /secretAuthMethods/,
     ],
     [
       'public client_credentials',

@@ -20,10 +20,16 @@ export interface ClientConfig {
   /** Plain-text secret of a confidential client; hashed (SHA-256) at construction. Absent for public clients. */
   clientSecret?: string
   /**
-   * RFC 7591 §2 `token_endpoint_auth_method`.
-   * @default 'client_secret_basic' with a secret, 'none' without
+   * RFC 7591 §2 `token_endpoint_auth_method`: the method this client is registered with.
+   * @default the first of `secretAuthMethods` with a secret, 'none' without
    */
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod
+  /**
+   * The secret methods (RFC 6749 §2.3.1) this client may authenticate with. Both carry the same secret, and many
+   * deployments use Basic at one endpoint and the body at another (as the seeds' identity servers do).
+   * @default ['client_secret_basic', 'client_secret_post'], or only `tokenEndpointAuthMethod` when it is given
+   */
+  secretAuthMethods?: readonly ('client_secret_basic' | 'client_secret_post')[]
   /** Exact redirect URIs (RFC 6749 §3.1.2); required for `authorization_code`. @default [] */
   redirectUris?: readonly string[]
   /** @default ['authorization_code', 'refresh_token'] with redirect URIs, else ['client_credentials'] */
@@ -227,12 +233,26 @@ function resolveClient(
     fail('every client needs a clientId string')
   if (
     client.clientSecret !== undefined &&
-    (typeof client.clientSecret !== 'string' || client.clientSecret.length < 16)
+    (typeof client.clientSecret !== 'string' || client.clientSecret.length < 12)
   ) {
-    fail(`${where}.clientSecret must be a string of at least 16 characters`)
+    fail(`${where}.clientSecret must be a string of at least 12 characters`)
+  }
+  const secretMethods =
+    client.secretAuthMethods ??
+    (client.tokenEndpointAuthMethod === undefined
+      ? (['client_secret_basic', 'client_secret_post'] as const)
+      : undefined)
+  if (
+    secretMethods !== undefined &&
+    (!Array.isArray(secretMethods) ||
+      secretMethods.length === 0 ||
+      secretMethods.some((entry) => entry !== 'client_secret_basic' && entry !== 'client_secret_post'))
+  ) {
+    fail(`${where}.secretAuthMethods must list 'client_secret_basic' and/or 'client_secret_post'`)
   }
   const method =
-    client.tokenEndpointAuthMethod ?? (client.clientSecret === undefined ? 'none' : 'client_secret_basic')
+    client.tokenEndpointAuthMethod ??
+    (client.clientSecret === undefined ? 'none' : (secretMethods?.[0] ?? 'client_secret_basic'))
   if (!AUTH_METHODS.includes(method))
     fail(`${where}.tokenEndpointAuthMethod must be one of ${AUTH_METHODS.join(', ')}`)
   if (method === 'none' && client.clientSecret !== undefined) {
@@ -240,6 +260,11 @@ function resolveClient(
   }
   if (method !== 'none' && client.clientSecret === undefined)
     fail(`${where}.clientSecret is required for ${method}`)
+  if (client.secretAuthMethods !== undefined && client.clientSecret === undefined)
+    fail(`${where}.secretAuthMethods needs a clientSecret`)
+  if (method !== 'none' && secretMethods !== undefined && !secretMethods.includes(method)) {
+    fail(`${where}.tokenEndpointAuthMethod must be one of its secretAuthMethods`)
+  }
   const redirectUris = [...(client.redirectUris ?? [])]
   for (const uri of redirectUris) {
     if (!isRedirectUriAllowed(uri)) {
@@ -298,6 +323,7 @@ function resolveClient(
   const record: ClientRecord = {
     clientId: client.clientId,
     tokenEndpointAuthMethod: method,
+    ...(method === 'none' || secretMethods === undefined ? {} : { acceptedAuthMethods: [...secretMethods] }),
     redirectUris,
     grantTypes,
     tokenBinding,

@@ -87,10 +87,35 @@ describe('RFC 6749 §2.3 client authentication at the token endpoint', () => {
     expect(response?.status, response?.body).toBe(200)
   })
 
+  it('accepts both secret methods from a static client by default (the seeds use Basic and the body)', async () => {
+    const { server } = makeServer({
+      clients: [{ clientId: 'both', clientSecret: SECRET, grantTypes: ['client_credentials'] }],
+    })
+    const post = await server.handle(
+      tokenRequest(`grant_type=client_credentials&client_id=both&client_secret=${SECRET}`),
+    )
+    expect(post?.status, post?.body).toBe(200)
+    const viaBasic = await server.handle(
+      tokenRequest('grant_type=client_credentials', { authorization: basic('both', SECRET) }),
+    )
+    expect(viaBasic?.status, viaBasic?.body).toBe(200)
+    const none = await server.handle(tokenRequest('grant_type=client_credentials&client_id=both'))
+    expect(json(none).error).toBe('invalid_client')
+  })
+
   it('rejects a method the client is not registered for with invalid_client', async () => {
-    const { server } = makeServer()
+    const { server } = makeServer({
+      clients: [
+        {
+          clientId: 'strict',
+          clientSecret: SECRET,
+          tokenEndpointAuthMethod: 'client_secret_basic',
+          grantTypes: ['client_credentials'],
+        },
+      ],
+    })
     const response = await server.handle(
-      tokenRequest(`grant_type=client_credentials&client_id=service&client_secret=${SECRET}`),
+      tokenRequest(`grant_type=client_credentials&client_id=strict&client_secret=${SECRET}`),
     )
     expect(response?.status).toBe(401)
     expect(json(response).error).toBe('invalid_client')

@@ -21,6 +21,8 @@ export interface ClientRecord {
   /** base64url(SHA-256(secret)); absent for public clients. */
   clientSecretHash?: string
   tokenEndpointAuthMethod: TokenEndpointAuthMethod
+  /** Every method the client may authenticate with; absent = `tokenEndpointAuthMethod` only. */
+  acceptedAuthMethods?: readonly TokenEndpointAuthMethod[]
   redirectUris: readonly string[]
   grantTypes: readonly GrantType[]
   /** Space-separated scopes the client may request; absent = any scope. */
