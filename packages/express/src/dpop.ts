@@ -8,7 +8,7 @@ import {
   type ResourceAuthentication,
   type ResourceGuardOptions,
   resolveRequestUrl,
-  resourceCorsHeaders,
+  resourceCors,
 } from '@dpop/server'
 import type { RequestHandler } from 'express'
 import { setHeaders, writeResponse } from './write-response.js'
@@ -51,13 +51,7 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
   const handler =
     (authenticate: AuthenticateOptions): RequestHandler =>
     async (req, res, next) => {
-      const origin = req.get('origin')
-      const preflight =
-        req.method === 'OPTIONS' &&
-        origin !== undefined &&
-        req.get('access-control-request-method') !== undefined
-      const cors =
-        allowedOrigins === undefined ? {} : resourceCorsHeaders(origin, allowedOrigins, { preflight })
+      const { preflight, headers: cors } = resourceCors(req.method, (name) => req.get(name), allowedOrigins)
       if (preflight) {
         writeResponse(res, { status: 204, headers: cors, body: '' })
         return

@@ -8,7 +8,7 @@ import {
   type ResourceAuthentication,
   type ResourceGuardOptions,
   resolveRequestUrl,
-  resourceCorsHeaders,
+  resourceCors,
 } from '@dpop/server'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -59,13 +59,11 @@ const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
   const preHandler =
     (authenticate: AuthenticateOptions = {}): DPoPPreHandler =>
     async (request, reply) => {
-      const origin = request.headers.origin
-      const preflight =
-        request.method === 'OPTIONS' &&
-        origin !== undefined &&
-        request.headers['access-control-request-method'] !== undefined
-      const cors =
-        allowedOrigins === undefined ? {} : resourceCorsHeaders(origin, allowedOrigins, { preflight })
+      const { preflight, headers: cors } = resourceCors(
+        request.method,
+        (name) => request.headers[name] as string | undefined,
+        allowedOrigins,
+      )
       if (preflight) return writeReply(reply, { status: 204, headers: cors, body: '' })
       try {
         // request.url is the full path the client addressed, prefixes of encapsulated plugins included.

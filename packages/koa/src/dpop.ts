@@ -8,7 +8,7 @@ import {
   type ResourceAuthentication,
   type ResourceGuardOptions,
   resolveRequestUrl,
-  resourceCorsHeaders,
+  resourceCors,
 } from '@dpop/server'
 import type { Context, Middleware } from 'koa'
 import { writeResponse } from './write-response.js'
@@ -59,11 +59,7 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
   const handler =
     (authenticate: AuthenticateOptions): Middleware =>
     async (ctx, next) => {
-      const origin = ctx.get('Origin') || undefined
-      const preflight =
-        ctx.method === 'OPTIONS' && origin !== undefined && ctx.get('Access-Control-Request-Method') !== ''
-      const cors =
-        allowedOrigins === undefined ? {} : resourceCorsHeaders(origin, allowedOrigins, { preflight })
+      const { preflight, headers: cors } = resourceCors(ctx.method, (name) => ctx.get(name), allowedOrigins)
       if (preflight) return writeResponse(ctx, { status: 204, headers: cors, body: '' })
       let result: ResourceAuthentication
       try {
