@@ -1,28 +1,12 @@
-import { calculateAccessTokenHash, type DPoPAlgorithm, type DPoPKeyPair } from '@dpop/core'
+import {
+  calculateAccessTokenHash,
+  type DPoPAlgorithm,
+  type DPoPKeyPair,
+  signatureAlgorithm,
+} from '@dpop/core'
 import { base64url, exportJWK, type JWK } from 'jose'
 
 const encoder = new TextEncoder()
-
-/** Web Crypto parameters per JWS algorithm (RFC 7518 §3) for the keys the kit generates. */
-function signatureParameters(alg: string): AlgorithmIdentifier | EcdsaParams | RsaPssParams {
-  switch (alg) {
-    case 'ES384':
-      return { name: 'ECDSA', hash: 'SHA-384' }
-    case 'ES512':
-      return { name: 'ECDSA', hash: 'SHA-512' }
-    case 'PS256':
-      return { name: 'RSA-PSS', saltLength: 32 }
-    case 'RS256':
-      return { name: 'RSASSA-PKCS1-v1_5' }
-    case 'EdDSA':
-    case 'Ed25519':
-      return { name: 'Ed25519' }
-    case 'HS256':
-      return { name: 'HMAC' }
-    default:
-      return { name: 'ECDSA', hash: 'SHA-256' }
-  }
-}
 
 export interface SigningKey extends DPoPKeyPair {
   alg: DPoPAlgorithm
@@ -45,7 +29,9 @@ export async function signText(
   alg: string,
 ): Promise<string> {
   const input = `${encodeSegment(headerText)}.${encodeSegment(payloadText)}`
-  const signature = await crypto.subtle.sign(signatureParameters(alg), privateKey, encoder.encode(input))
+  // HS256 only for the symmetric-key case the kit sends on purpose; every DPoP algorithm is core's.
+  const parameters = alg === 'HS256' ? { name: 'HMAC' } : signatureAlgorithm(alg as DPoPAlgorithm)
+  const signature = await crypto.subtle.sign(parameters, privateKey, encoder.encode(input))
   return `${input}.${base64url.encode(new Uint8Array(signature))}`
 }
 

@@ -38,6 +38,7 @@ export { type AuthorizationCredentials, parseAuthorization } from './parse-autho
 export type { PublicJwk } from './public-jwk.js'
 export type { ReplayStore } from './replay-store.js'
 export type { DPoPHttpRequest } from './request.js'
+export { signatureAlgorithm } from './signature-algorithm.js'
 export {
   type NonceRequirement,
   type ProofClaims,
