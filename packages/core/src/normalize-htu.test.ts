@@ -47,4 +47,50 @@ describe('RFC 3986 §6.2.2 and §6.2.3 normalization of htu (RFC 9449 §4.3 step
   ])('htuMatches(%s, %s) is %s', (claim, url, expected) => {
     expect(htuMatches(claim, url)).toBe(expected)
   })
+
+  describe('RFC 3986 §3.2 and §6.2.3: no WHATWG leniency that turns one URL into another', () => {
+    it.each([
+      ['no authority (https:host)', 'https:server.example.com/token'],
+      ['a single slash', 'https:/server.example.com/token'],
+      ['an empty authority (three slashes)', 'https:///server.example.com/token'],
+      ['an empty userinfo', 'https://@server.example.com/token'],
+      ['an empty user and password', 'https://:@server.example.com/token'],
+      ['IPv4 in hexadecimal', 'http://0x7f.1/token'],
+      ['IPv4 shorthand', 'http://127.1/token'],
+      ['IPv4 with a trailing dot', 'http://127.0.0.1./token'],
+      ['a percent-encoded host', 'https://%73erver.example.com/token'],
+      ['a percent-encoded IDN host', 'https://b%C3%BCcher.example/token'],
+      ['a lone percent sign', 'https://server.example.com/a%'],
+      ['a percent sign without two hex digits', 'https://server.example.com/a%zz'],
+      ['a port that is not a number', 'https://server.example.com:44x/token'],
+      ['a port out of range', 'https://server.example.com:65536/token'],
+      ['text after an IP literal', 'https://[::1]x/token'],
+    ])('rejects %s', (_, input) => {
+      expect(() => normalizeHtu(input)).toThrow(TypeError)
+    })
+
+    it.each([
+      ['https://server.example.com:/token', 'https://server.example.com/token'],
+      ['https://server.example.com/a/%2e%2E/token', 'https://server.example.com/token'],
+      ['https://server.example.com/a/.', 'https://server.example.com/a/'],
+      ['https://server.example.com/a//../b', 'https://server.example.com/a/b'],
+      ['https://server.example.com/a%2fb', 'https://server.example.com/a%2Fb'],
+      ['https://XN--BCHER-KVA.example/', 'https://xn--bcher-kva.example/'],
+      ['https://example.com./p', 'https://example.com./p'],
+    ])('%s → %s', (input, expected) => {
+      expect(normalizeHtu(input)).toBe(expected)
+    })
+
+    it.each([
+      ['http://127.0.0.1/token', 'http://127.1/token'],
+      ['http://127.0.0.1/token', 'http://0x7f.1/token'],
+      ['https://server.example.com/token', 'https:server.example.com/token'],
+      ['https://server.example.com/token', 'https://%73erver.example.com/token'],
+      ['https://server.example.com/token', 'https://example.com./token'],
+      ['https://server.example.com/a/b', 'https://server.example.com/a%2Fb'],
+    ])('a proof for %s does not match %s', (claim, url) => {
+      expect(htuMatches(claim, url)).toBe(false)
+      expect(htuMatches(url, claim)).toBe(false)
+    })
+  })
 })

@@ -1,7 +1,11 @@
 // Characters RFC 3986 allows in a URI; anything else (spaces, backslashes, controls) is not a URI at all,
 // and must not be "repaired" by a lenient URL parser into something that then matches.
 const URI_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/
+// RFC 3986 Appendix B, restricted to URIs with an authority ("//"): scheme, authority, path.
+const URI_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/
 const UNRESERVED = /[A-Za-z0-9\-._~]/
+const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/
+const DEFAULT_PORT: Record<string, string> = { http: '80', https: '443' }
 
 function normalizePercentEncoding(path: string): string {
   return path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
@@ -10,25 +14,76 @@ function normalizePercentEncoding(path: string): string {
   })
 }
 
+/** RFC 3986 §5.2.4 remove_dot_segments. */
+function removeDotSegments(path: string): string {
+  const output: string[] = []
+  const segments = path.split('/')
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] as string
+    const last = i === segments.length - 1
+    if (segment === '.' || segment === '..') {
+      if (segment === '..' && output.length > 1) output.pop()
+      // A trailing dot segment still designates a directory: keep its slash.
+      if (last) output.push('')
+    } else {
+      output.push(segment)
+    }
+  }
+  const joined = output.join('/')
+  return joined.startsWith('/') ? joined : `/${joined}`
+}
+
+/**
+ * The host as written, if it is already in the one form a WHATWG parser keeps: no IPv4 shorthand
+ * (`127.1`, `0x7f.1`), no percent-encoding, no trailing dot on an IPv4 address, valid IDNA. IPv6 literals
+ * come back in their canonical text form.
+ */
+function canonicalHost(scheme: string, host: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(`${scheme}://${host}/`)
+  } catch {
+    throw new TypeError('invalid host')
+  }
+  const lower = host.toLowerCase()
+  if (lower.startsWith('[')) return parsed.hostname
+  if (parsed.hostname !== lower) throw new TypeError('host not in canonical form')
+  return lower
+}
+
 /**
  * Normalizes an http(s) URL for `htu` comparison (RFC 9449 §4.3 step 9, RFC 3986 §6.2.2 and §6.2.3):
  * scheme and host lower-case, default port removed, empty path `/`, percent-encoding upper-case with
  * unreserved characters decoded, dot segments removed; query and fragment dropped.
- * Throws `TypeError` for anything that is not an absolute http or https URL without credentials.
+ * Throws `TypeError` for anything that is not an absolute http or https URL with an authority (`//host`)
+ * and without userinfo, or whose host a lenient parser would rewrite into another one.
  */
 export function normalizeHtu(url: string): string {
   if (typeof url !== 'string' || !URI_CHARACTERS.test(url)) throw new TypeError('not a URI')
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new TypeError('not an absolute URL')
+  const parts = URI_PARTS.exec(url)
+  if (parts === null) throw new TypeError('not an absolute URL with an authority')
+  const scheme = (parts[1] as string).toLowerCase()
+  const authority = parts[2] as string
+  const path = parts[3] as string
+  const defaultPort = DEFAULT_PORT[scheme]
+  if (defaultPort === undefined) throw new TypeError('not an http(s) URL')
+  if (authority.includes('@')) throw new TypeError('URL with credentials')
+  if (BAD_PERCENT.test(path)) throw new TypeError('invalid percent-encoding')
+  const bracket = authority.startsWith('[') ? authority.indexOf(']') : -1
+  const colon = authority.indexOf(':', bracket + 1)
+  if (authority.startsWith('[') && (bracket === -1 || (colon !== -1 && colon !== bracket + 1))) {
+    throw new TypeError('invalid IP literal')
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new TypeError('not an http(s) URL')
-  if (parsed.username !== '' || parsed.password !== '') throw new TypeError('URL with credentials')
-  if (parsed.hostname === '') throw new TypeError('URL without host')
-  // URL has already lower-cased scheme and host, dropped the default port and removed dot segments.
-  return `${parsed.protocol}//${parsed.host}${normalizePercentEncoding(parsed.pathname)}`
+  if (bracket !== -1 && colon === -1 && bracket !== authority.length - 1) {
+    throw new TypeError('invalid IP literal')
+  }
+  const host = colon === -1 ? authority : authority.slice(0, colon)
+  const portText = colon === -1 ? '' : authority.slice(colon + 1)
+  if (host === '') throw new TypeError('URL without host')
+  if (!/^[0-9]*$/.test(portText) || Number(portText) > 65535) throw new TypeError('invalid port')
+  const port = portText === '' ? defaultPort : String(Number(portText))
+  const hostname = canonicalHost(scheme, host)
+  return `${scheme}://${hostname}${port === defaultPort ? '' : `:${port}`}${removeDotSegments(normalizePercentEncoding(path))}`
 }
 
 /** Whether an `htu` claim designates the same resource as the request URL, by the profile of `normalizeHtu`. */
