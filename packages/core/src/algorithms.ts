@@ -39,6 +39,9 @@ export const DEFAULT_ALGORITHMS: readonly DPoPAlgorithm[] = Object.freeze([
 /** The smallest RSA modulus accepted, in bits. */
 export const MIN_RSA_MODULUS_BITS = 2048
 
+/** The largest RSA modulus accepted, in bits: verifying with larger keys costs too much CPU per proof. */
+export const MAX_RSA_MODULUS_BITS = 8192
+
 export function isSupportedAlgorithm(value: unknown): value is DPoPAlgorithm {
   return typeof value === 'string' && (SUPPORTED_ALGORITHMS as readonly string[]).includes(value)
 }

@@ -59,6 +59,7 @@ describe('generateKeyPair', () => {
   })
   it('refuses weak RSA and unknown algorithms', async () => {
     await expect(generateKeyPair('RS256', { modulusLength: 1024 })).rejects.toThrow(TypeError)
+    await expect(generateKeyPair('RS256', { modulusLength: 16384 })).rejects.toThrow(TypeError)
     await expect(generateKeyPair('HS256' as never)).rejects.toThrow(TypeError)
   })
 })

@@ -1,10 +1,15 @@
 import { generateKeyPair as joseGenerateKeyPair } from 'jose'
-import { type DPoPAlgorithm, isSupportedAlgorithm } from './algorithms.js'
+import {
+  type DPoPAlgorithm,
+  isSupportedAlgorithm,
+  MAX_RSA_MODULUS_BITS,
+  MIN_RSA_MODULUS_BITS,
+} from './algorithms.js'
 
 export interface GenerateKeyPairOptions {
   /** Whether the private key may be exported. Keep it false unless the key must be stored outside Web Crypto. @default false */
   extractable?: boolean
-  /** RSA modulus length in bits (≥ 2048). @default 2048 */
+  /** RSA modulus length in bits (2048 to 8192: verifiers refuse other sizes). @default 2048 */
   modulusLength?: number
 }
 
@@ -16,8 +21,12 @@ export async function generateKeyPair(
   if (!isSupportedAlgorithm(alg)) throw new TypeError('generateKeyPair: unsupported algorithm')
   const modulusLength = options.modulusLength ?? 2048
   if (alg.startsWith('RS') || alg.startsWith('PS')) {
-    if (!Number.isInteger(modulusLength) || modulusLength < 2048) {
-      throw new TypeError('generateKeyPair: modulusLength must be at least 2048')
+    if (
+      !Number.isInteger(modulusLength) ||
+      modulusLength < MIN_RSA_MODULUS_BITS ||
+      modulusLength > MAX_RSA_MODULUS_BITS
+    ) {
+      throw new TypeError('generateKeyPair: modulusLength must be from 2048 to 8192')
     }
   }
   const pair = await joseGenerateKeyPair(alg, {

@@ -3,6 +3,7 @@ export {
   DEFAULT_ALGORITHMS,
   type DPoPAlgorithm,
   isSupportedAlgorithm,
+  MAX_RSA_MODULUS_BITS,
   MIN_RSA_MODULUS_BITS,
   SUPPORTED_ALGORITHMS,
 } from './algorithms.js'

@@ -1,5 +1,6 @@
 import { base64url } from 'jose'
-import { type DPoPAlgorithm, keyTypeFor, MIN_RSA_MODULUS_BITS } from './algorithms.js'
+import { type DPoPAlgorithm, keyTypeFor, MAX_RSA_MODULUS_BITS, MIN_RSA_MODULUS_BITS } from './algorithms.js'
+import { isCanonicalBase64url } from './canonical-base64url.js'
 
 /** The required public members of a JWK (RFC 7638 §3.2), nothing else. */
 export type PublicJwk =
@@ -16,12 +17,44 @@ export type JwkProblem =
   | 'jwk_weak'
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const
-const B64URL = /^[A-Za-z0-9_-]+$/
 const COORDINATE_BYTES: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66, Ed25519: 32 }
+// Longest canonical encoding of the largest modulus accepted, checked before decoding anything.
+const MAX_MODULUS_CHARACTERS = Math.ceil((MAX_RSA_MODULUS_BITS / 8) * (4 / 3))
 
 function decodedLength(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !B64URL.test(value) || value.length % 4 === 1) return undefined
+  if (!isCanonicalBase64url(value)) return undefined
   return Math.floor((value.length * 3) / 4)
+}
+
+/** Bit length of a big-endian unsigned integer given in its minimal encoding, or undefined if not minimal. */
+function bitLength(bytes: Uint8Array): number | undefined {
+  const first = bytes[0]
+  if (first === undefined || first === 0) return undefined
+  return bytes.length * 8 - (Math.clz32(first) - 24)
+}
+
+/**
+ * An RSA public key a verifier can afford and trust (RFC 7518 §6.3.1): minimal big-endian encodings (so one
+ * key has one thumbprint), a modulus of MIN..MAX bits (a huge one costs seconds of CPU per proof), and an
+ * odd exponent 3 ≤ e < 2^31 (e = 1 makes every "signature" the message itself; a huge e costs CPU).
+ */
+function rsaProblem(n: unknown, e: unknown): JwkProblem | undefined {
+  if (typeof n !== 'string' || n.length > MAX_MODULUS_CHARACTERS) return 'jwk_invalid'
+  if (decodedLength(n) === undefined || typeof e !== 'string' || e.length > 6) return 'jwk_invalid'
+  if (decodedLength(e) === undefined) return 'jwk_invalid'
+  const modulus = base64url.decode(n)
+  const bits = bitLength(modulus)
+  if (bits === undefined || bits > MAX_RSA_MODULUS_BITS || ((modulus.at(-1) as number) & 1) === 0) {
+    return 'jwk_invalid'
+  }
+  if (bits < MIN_RSA_MODULUS_BITS) return 'jwk_weak'
+  const exponent = base64url.decode(e)
+  const exponentBits = bitLength(exponent)
+  if (exponentBits === undefined || exponentBits > 31) return 'jwk_invalid'
+  let value = 0
+  for (const byte of exponent) value = value * 256 + byte
+  if (value < 3 || value % 2 === 0) return 'jwk_weak'
+  return undefined
 }
 
 /**
@@ -40,18 +73,8 @@ export function toPublicJwk(jwk: unknown, alg: DPoPAlgorithm): PublicJwk | JwkPr
   if (members.alg !== undefined && members.alg !== alg) return 'jwk_mismatch'
 
   if (expected.kty === 'RSA') {
-    const modulusBytes = decodedLength(members.n)
-    if (modulusBytes === undefined || decodedLength(members.e) === undefined) return 'jwk_invalid'
-    const modulus = base64url.decode(members.n as string)
-    let leadingZeroBits = 0
-    for (const byte of modulus) {
-      if (byte !== 0) {
-        leadingZeroBits += Math.clz32(byte) - 24
-        break
-      }
-      leadingZeroBits += 8
-    }
-    if (modulus.length * 8 - leadingZeroBits < MIN_RSA_MODULUS_BITS) return 'jwk_weak'
+    const problem = rsaProblem(members.n, members.e)
+    if (problem !== undefined) return problem
     return { kty: 'RSA', e: members.e as string, n: members.n as string }
   }
   const coordinateBytes = COORDINATE_BYTES[expected.crv as string]

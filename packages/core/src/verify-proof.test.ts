@@ -269,6 +269,58 @@ describe('RFC 9449 §4.3 step 7: jwk is a public key fitting alg', () => {
     const proof = await signed({ jwk: { ...jwk, y: jwk.x } }, claims())
     await rejects(verifyProof(proof, post, fresh()), 'invalid_dpop_proof', 'jwk_invalid')
   })
+  describe('RFC 7518 §6.3.1 and RFC 7638 §3: one key, one encoding, affordable to verify', () => {
+    let rsa: CryptoKeyPair
+    let rsaJwk: { kty: string; n: string; e: string }
+    beforeAll(async () => {
+      rsa = await generateKeyPair('RS256')
+      rsaJwk = (await publicJwkOf(rsa.publicKey)) as typeof rsaJwk
+    })
+    // The signature is never reached: these keys must be refused before any import or RSA operation.
+    const unsigned = (header: Record<string, unknown>) =>
+      `${Buffer.from(JSON.stringify({ typ: 'dpop+jwt', alg: 'RS256', ...header })).toString('base64url')}.${Buffer.from(JSON.stringify(claims())).toString('base64url')}.${Buffer.alloc(256, 1).toString('base64url')}`
+    const oddModulus = (bytes: number) => {
+      const n = Buffer.alloc(bytes, 0xa5)
+      n[0] = 0xc1
+      return n.toString('base64url')
+    }
+
+    it('rejects an RSA modulus over 8192 bits (CPU cost)', async () => {
+      const proof = unsigned({ jwk: { kty: 'RSA', e: 'AQAB', n: oddModulus(2048) } })
+      await rejects(verifyProof(proof, post, fresh()), 'invalid_dpop_proof', 'jwk_invalid')
+    })
+    it('rejects a huge RSA exponent (CPU cost)', async () => {
+      const e = Buffer.alloc(512, 0xff).toString('base64url')
+      const proof = unsigned({ jwk: { kty: 'RSA', e, n: oddModulus(1024) } })
+      await rejects(verifyProof(proof, post, fresh()), 'invalid_dpop_proof', 'jwk_invalid')
+    })
+    it('rejects RSA exponents 1 and even', async () => {
+      for (const e of ['AQ', 'Ag', 'AQAA']) {
+        const proof = unsigned({ jwk: { kty: 'RSA', e, n: oddModulus(256) } })
+        await rejects(verifyProof(proof, post, fresh()), 'invalid_dpop_proof', 'jwk_weak')
+      }
+    })
+    it('rejects an RSA modulus with a leading zero octet (a second thumbprint for the key)', async () => {
+      const padded = Buffer.concat([Buffer.alloc(1), Buffer.from(rsaJwk.n, 'base64url')]).toString(
+        'base64url',
+      )
+      const proof = await signProof(
+        { typ: 'dpop+jwt', alg: 'RS256', jwk: { ...rsaJwk, n: padded } },
+        claims(),
+        rsa.privateKey,
+        'RS256',
+      )
+      await rejects(verifyProof(proof, post, fresh()), 'invalid_dpop_proof', 'jwk_invalid')
+    })
+    it('rejects a coordinate with non-canonical trailing bits (a second thumbprint for the key)', async () => {
+      const x = jwk.x as string
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+      const last = alphabet.indexOf(x[x.length - 1] as string)
+      const twin = `${x.slice(0, -1)}${alphabet[last ^ 1]}`
+      const proof = await signed({ jwk: { ...jwk, x: twin } }, claims())
+      await rejects(verifyProof(proof, post, fresh()), 'invalid_dpop_proof', 'jwk_invalid')
+    })
+  })
   it('rejects critical header parameters it does not understand', async () => {
     const proof = await signed({ crit: ['exp'], exp: 1 }, claims())
     await rejects(verifyProof(proof, post, fresh()), 'invalid_dpop_proof', 'crit')

@@ -6,6 +6,7 @@ import {
   isSupportedAlgorithm,
 } from './algorithms.js'
 import { calculateAccessTokenHash } from './calculate-access-token-hash.js'
+import { isCanonicalBase64url } from './canonical-base64url.js'
 import { createMemoryReplayStore } from './create-memory-replay-store.js'
 import type { NonceSource } from './create-nonce-source.js'
 import { DPoPError, type DPoPErrorCode, isDPoPError } from './dpop-error.js'
@@ -88,21 +89,6 @@ export interface VerifiedProof {
   responseHeaders: Record<string, string>
 }
 
-const SEGMENT = /^[A-Za-z0-9_-]+$/
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-
-/**
- * Base64url without padding whose unused trailing bits are zero (RFC 4648 §3.5), so that one JWS has
- * exactly one encoding: a proof with another last character is a different, rejected, proof.
- */
-function isCanonicalSegment(segment: string): boolean {
-  if (!SEGMENT.test(segment)) return false
-  const rest = segment.length % 4
-  if (rest === 1) return false
-  if (rest === 0) return true
-  const last = ALPHABET.indexOf(segment[segment.length - 1] as string)
-  return (last & (rest === 2 ? 0b1111 : 0b11)) === 0
-}
 const decoder = new TextDecoder('utf-8', { fatal: true })
 const encoder = new TextEncoder()
 // Allow-lists already validated, so a list passed on every request is checked once, not copied each time.
@@ -120,7 +106,7 @@ const defaultKeyCache = new KeyCache()
 let defaultReplayStore: ReplayStore | undefined
 
 function decodeSegment(segment: string): Record<string, unknown> | undefined {
-  if (!isCanonicalSegment(segment)) return undefined
+  if (!isCanonicalBase64url(segment)) return undefined
   try {
     return parseJsonObject(decoder.decode(base64url.decode(segment)))
   } catch {
@@ -174,7 +160,7 @@ export async function verifyProof(
   const parts = proof.split('.')
   if (parts.length !== 3) throw invalid('malformed', 'DPoP proof is not a compact JWS')
   const [protectedSegment, payloadSegment, signatureSegment] = parts as [string, string, string]
-  if (!isCanonicalSegment(signatureSegment)) throw invalid('malformed', 'DPoP proof is not a compact JWS')
+  if (!isCanonicalBase64url(signatureSegment)) throw invalid('malformed', 'DPoP proof is not a compact JWS')
   const header = decodeSegment(protectedSegment)
   if (header === undefined) throw invalid('malformed', 'DPoP proof header is not a JSON object')
   const claims = decodeSegment(payloadSegment)
