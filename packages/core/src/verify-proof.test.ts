@@ -89,6 +89,11 @@ describe('RFC 9449 §4.3 step 1: exactly one DPoP HTTP request header', () => {
     await rejects(verifyProof([a, b], post, fresh()), 'invalid_dpop_proof', 'header_multiple')
     await rejects(verifyProof(`${a}, ${b}`, post, fresh()), 'invalid_dpop_proof', 'header_multiple')
   })
+  it('rejects a header value that is not a string without throwing anything but DPoPError', async () => {
+    for (const value of [[undefined], [42], 42, {}] as unknown as string[]) {
+      await rejects(verifyProof(value, post, fresh()), 'invalid_dpop_proof', 'malformed')
+    }
+  })
   it('accepts a single-element array', async () => {
     const a = await createProof(es256, { htm: 'POST', htu: URL_, iat })
     await expect(verifyProof([a], post, fresh())).resolves.toBeDefined()
@@ -321,6 +326,13 @@ describe('RFC 9449 §4.3 step 7: jwk is a public key fitting alg', () => {
       await rejects(verifyProof(proof, post, fresh()), 'invalid_dpop_proof', 'jwk_invalid')
     })
   })
+  it('rejects an unencoded payload (RFC 7797 b64=false), with or without crit', async () => {
+    for (const header of [{ b64: false }, { b64: false, crit: ['b64'] }, { b64: 'false' }]) {
+      const error = await verifyProof(await signed(header, claims()), post, fresh()).catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'invalid_dpop_proof' })
+    }
+    await expect(verifyProof(await signed({ b64: true }, claims()), post, fresh())).resolves.toBeDefined()
+  })
   it('rejects critical header parameters it does not understand', async () => {
     const proof = await signed({ crit: ['exp'], exp: 1 }, claims())
     await rejects(verifyProof(proof, post, fresh()), 'invalid_dpop_proof', 'crit')
@@ -484,6 +496,23 @@ describe('RFC 9449 §4.3 step 12 and §7.1: ath and key binding with an access t
 
 describe('RFC 9449 §8 and §9: server-provided nonces', () => {
   const source = createNonceSource({ secrets: [{ id: 'k1', secret: 'a'.repeat(32) }], now })
+  it('checks a nonce the client sent even where the policy does not require one (§4.3 step 10)', async () => {
+    const notRequired = { source, required: () => false }
+    const forged = await createProof(es256, { htm: 'POST', htu: URL_, iat, nonce: 'k1.0.forged' })
+    await rejects(verifyProof(forged, post, fresh({ nonce: notRequired })), 'use_dpop_nonce', 'nonce_invalid')
+    const staleSource = createNonceSource({
+      secrets: [{ id: 'k1', secret: 'a'.repeat(32) }],
+      now: () => NOW - 3600_000,
+    })
+    const stale = await createProof(es256, { htm: 'POST', htu: URL_, iat, nonce: await staleSource.issue() })
+    await rejects(
+      verifyProof(stale, post, fresh({ nonce: { source, required: false } })),
+      'use_dpop_nonce',
+      'nonce_stale',
+    )
+    const valid = await createProof(es256, { htm: 'POST', htu: URL_, iat, nonce: await source.issue() })
+    await expect(verifyProof(valid, post, fresh({ nonce: notRequired }))).resolves.toBeDefined()
+  })
   it('answers a proof without nonce with use_dpop_nonce and a fresh DPoP-Nonce', async () => {
     const proof = await createProof(es256, { htm: 'POST', htu: URL_, iat })
     const error = await rejects(
@@ -571,6 +600,13 @@ describe('RFC 9449 §11.1: replay of a proof', () => {
       fresh({ replayStore: store }),
     )
     expect(expiresAt).toBeGreaterThanOrEqual(NOW + 300_000)
+  })
+  it('fails closed when the store answers anything but true', async () => {
+    for (const answer of ['OK', 1, {}]) {
+      const store = { reserve: async () => answer } as unknown as ReplayStore
+      const proof = await createProof(es256, { htm: 'POST', htu: URL_, iat })
+      await rejects(verifyProof(proof, post, fresh({ replayStore: store })), 'invalid_dpop_proof', 'replay')
+    }
   })
   it('fails closed with 503 when the store fails', async () => {
     const store: ReplayStore = { reserve: async () => Promise.reject(new Error('down')) }

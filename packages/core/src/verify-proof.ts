@@ -150,8 +150,11 @@ export async function verifyProof(
     throw invalid('missing', 'DPoP proof required')
   }
   if (typeof proof !== 'string') {
+    if (!Array.isArray(proof)) throw invalid('malformed', 'DPoP proof is not a compact JWS')
     if (proof.length > 1) throw invalid('header_multiple', 'more than one DPoP header')
-    proof = proof[0] as string
+    proof = proof[0] as unknown as string
+    // A header accessor may hand back anything: never let a non-string reach string methods.
+    if (typeof proof !== 'string') throw invalid('malformed', 'DPoP proof is not a compact JWS')
   }
   if (proof.includes(',')) throw invalid('header_multiple', 'more than one DPoP header')
   if (proof.length > maxProofLength) throw invalid('too_large', 'DPoP proof too large')
@@ -174,6 +177,10 @@ export async function verifyProof(
     throw invalid('alg', 'DPoP proof alg is not accepted')
   }
   if (header.crit !== undefined) throw invalid('crit', 'DPoP proof uses unsupported critical parameters')
+  // RFC 7797: b64=false would mean the signer signed other bytes than the ones this verifier reads.
+  if (header.b64 !== undefined && header.b64 !== true) {
+    throw invalid('malformed', 'DPoP proof payload encoding is not supported')
+  }
   const jwk = toPublicJwk(header.jwk, alg as DPoPAlgorithm)
   if (typeof jwk === 'string') {
     throw invalid(
@@ -239,19 +246,22 @@ export async function verifyProof(
   if (!valid) throw invalid('signature', 'DPoP proof signature is invalid')
 
   // Step 10 (§8, §9): the server nonce.
+  // A nonce the client sends is checked even where the policy does not require one: step 10 accepts only a
+  // nonce the server provided, never a forged or expired one.
   const responseHeaders: Record<string, string> = {}
   const nonceOptions = options.nonce
   if (nonceOptions !== undefined) {
     const required = nonceOptions.required ?? true
-    const needed = typeof required === 'function' ? await required(request) : required
+    const needed =
+      claims.nonce !== undefined ||
+      Boolean(typeof required === 'function' ? await required(request) : required)
     if (needed) {
       const challengeNonce = async (reason: string, description: string) =>
         fail('use_dpop_nonce', reason, description, { nonce: await nonceOptions.source.issue() })
       if (claims.nonce === undefined) throw await challengeNonce('nonce_missing', 'DPoP nonce required')
       const result = await nonceOptions.source.verify(claims.nonce)
       if (result.status === 'stale') throw await challengeNonce('nonce_stale', 'DPoP nonce expired')
-      if (result.status === 'invalid')
-        throw await challengeNonce('nonce_invalid', 'DPoP nonce not recognized')
+      if (result.status !== 'valid') throw await challengeNonce('nonce_invalid', 'DPoP nonce not recognized')
       if (result.expiresSoon) responseHeaders['DPoP-Nonce'] = await nonceOptions.source.issue()
     }
   }
@@ -288,7 +298,8 @@ export async function verifyProof(
         challenge,
       )
     }
-    if (!fresh) throw invalid('replay', 'DPoP proof was already used')
+    // Only an explicit `true` reserves: a store answering anything else fails closed.
+    if (fresh !== true) throw invalid('replay', 'DPoP proof was already used')
   }
 
   return {
