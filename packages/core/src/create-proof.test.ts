@@ -62,4 +62,50 @@ describe('generateKeyPair', () => {
     await expect(generateKeyPair('RS256', { modulusLength: 16384 })).rejects.toThrow(TypeError)
     await expect(generateKeyPair('HS256' as never)).rejects.toThrow(TypeError)
   })
+
+  it('never lets extra claims set or inject the DPoP claims (RFC 9449 §4.2)', async () => {
+    const keyPair = await generateKeyPair('ES256')
+    const proof = await createProof(keyPair, {
+      htm: 'GET',
+      htu: 'https://h.example/p',
+      jti: 'mine',
+      iat: 1000,
+      claims: {
+        jti: 'x',
+        htm: 'POST',
+        htu: 'https://evil.example/',
+        iat: 1,
+        ath: 'forged',
+        nonce: 'n',
+        extra: 1,
+      },
+    })
+    const claims = decodeJwt(proof)
+    expect(claims).toMatchObject({ jti: 'mine', htm: 'GET', htu: 'https://h.example/p', iat: 1000, extra: 1 })
+    expect(claims.ath).toBeUndefined()
+    expect(claims.nonce).toBeUndefined()
+  })
+  it('refuses an alg that is not a DPoP algorithm or does not fit the key (RFC 7515 §4.1.1)', async () => {
+    const keyPair = await generateKeyPair('ES256')
+    for (const alg of ['ES256","kid":"x', 'HS256', 'ES384', 'RS256', 'EdDSA']) {
+      await expect(
+        createProof(keyPair, { htm: 'GET', htu: 'https://h/', alg: alg as never }),
+      ).rejects.toThrow(TypeError)
+    }
+    const ed = await generateKeyPair('EdDSA')
+    const proof = await createProof(ed, { htm: 'GET', htu: 'https://h/', alg: 'Ed25519' })
+    expect(decodeProtectedHeader(proof).alg).toBe('Ed25519')
+  })
+  it('refuses an htm that is not a method token, and invalid jti or iat (RFC 9110 §9.1)', async () => {
+    const keyPair = await generateKeyPair('ES256')
+    for (const options of [
+      { htm: 'GET ' },
+      { htm: 'G ET' },
+      { htm: 'GET', jti: '' },
+      { htm: 'GET', iat: Number.NaN },
+      { htm: 'GET', iat: '1' as unknown as number },
+    ]) {
+      await expect(createProof(keyPair, { htu: 'https://h/', ...options })).rejects.toThrow(TypeError)
+    }
+  })
 })

@@ -1,5 +1,5 @@
 import { base64url, exportJWK, type JWK } from 'jose'
-import type { DPoPAlgorithm } from './algorithms.js'
+import { type DPoPAlgorithm, isSupportedAlgorithm, keyTypeFor } from './algorithms.js'
 import { calculateAccessTokenHash } from './calculate-access-token-hash.js'
 import { algorithmOfKey } from './key-algorithm.js'
 import { signData } from './platform-crypto.js'
@@ -17,9 +17,9 @@ export interface CreateProofOptions {
   jti?: string
   /** Issued-at, in seconds. @default now */
   iat?: number
-  /** More claims; the DPoP claims above take precedence. */
+  /** More claims. They cannot set `jti`, `htm`, `htu`, `iat`, `ath` or `nonce`: use the options above. */
   claims?: Record<string, unknown>
-  /** Overrides the `alg` read from the key (for keys whose algorithm does not fix the hash). */
+  /** Overrides the `alg` read from the key (for keys whose algorithm does not fix the hash); must fit the key. */
   alg?: DPoPAlgorithm
 }
 
@@ -64,6 +64,24 @@ function stripQueryAndFragment(htu: string): string {
   return `${url.origin}${url.pathname}`
 }
 
+// The claims the proof's own options decide: extra claims never override or inject them.
+const DPoP_CLAIMS = new Set(['jti', 'htm', 'htu', 'iat', 'ath', 'nonce'])
+// RFC 9110 §9.1: a method is a token.
+const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+function signingAlgorithm(key: CryptoKey, requested: DPoPAlgorithm | undefined): DPoPAlgorithm {
+  const derived = algorithmOfKey(key)
+  if (requested === undefined) return derived
+  // Checked at run time: alg is written into the header JSON, and must be one the key can produce.
+  if (!isSupportedAlgorithm(requested)) throw new TypeError('createProof: unsupported alg')
+  const wanted = keyTypeFor(requested)
+  const actual = keyTypeFor(derived)
+  if (wanted.kty !== actual.kty || wanted.crv !== actual.crv) {
+    throw new TypeError('createProof: alg does not fit the key')
+  }
+  return requested
+}
+
 function randomJti(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16))
   let out = ''
@@ -73,18 +91,39 @@ function randomJti(): string {
 
 /** Creates a DPoP proof JWT (RFC 9449 §4.2) signed with `keyPair.privateKey`. */
 export async function createProof(keyPair: DPoPKeyPair, options: CreateProofOptions): Promise<string> {
-  if (typeof options.htm !== 'string' || options.htm === '')
-    throw new TypeError('createProof: htm is required')
+  if (typeof options.htm !== 'string' || !METHOD.test(options.htm)) {
+    throw new TypeError('createProof: htm must be an HTTP method')
+  }
   const htu = stripQueryAndFragment(options.htu)
-  const alg = options.alg ?? algorithmOfKey(keyPair.privateKey)
+  if (options.jti !== undefined && (typeof options.jti !== 'string' || options.jti === '')) {
+    throw new TypeError('createProof: jti must be a non-empty string')
+  }
+  if (options.iat !== undefined && (typeof options.iat !== 'number' || !Number.isFinite(options.iat))) {
+    throw new TypeError('createProof: iat must be a finite number of seconds')
+  }
+  if (options.nonce !== undefined && typeof options.nonce !== 'string') {
+    throw new TypeError('createProof: nonce must be a string')
+  }
+  const alg = signingAlgorithm(keyPair.privateKey, options.alg)
   const jwk = await encodedJwkOf(keyPair.publicKey)
-  const payload: Record<string, unknown> = {
-    ...options.claims,
+  const payload: Record<string, unknown> = {}
+  if (options.claims !== undefined) {
+    if (typeof options.claims !== 'object' || options.claims === null || Array.isArray(options.claims)) {
+      throw new TypeError('createProof: claims must be an object')
+    }
+    for (const [name, value] of Object.entries(options.claims)) {
+      // defineProperty: a "__proto__" member stays a member instead of replacing the prototype.
+      if (!DPoP_CLAIMS.has(name)) {
+        Object.defineProperty(payload, name, { value, enumerable: true, writable: true, configurable: true })
+      }
+    }
+  }
+  Object.assign(payload, {
     jti: options.jti ?? randomJti(),
     htm: options.htm,
     htu,
     iat: options.iat ?? Math.floor(Date.now() / 1000),
-  }
+  })
   if (options.accessToken !== undefined) payload.ath = await calculateAccessTokenHash(options.accessToken)
   if (options.nonce !== undefined) payload.nonce = options.nonce
   // A JWS Compact Serialization (RFC 7515 §7.1) of a JSON header and payload; the signature is Web Crypto's
