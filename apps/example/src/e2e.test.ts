@@ -328,6 +328,8 @@ describe('the example system, started in-process on free ports', () => {
       cwd: workDirectory,
       env: {
         ...process.env,
+        // A shell set up by the environment (BASH_ENV sourcing a bashrc under `set -u`) is not the README's.
+        BASH_ENV: '',
         PATH: `${join(EXAMPLE_DIRECTORY, 'node_modules', '.bin')}:${process.env['PATH']}`,
       },
     })
