@@ -32,4 +32,10 @@ describe('RFC 9449 §7.1 and RFC 9110 §11.6.2 Authorization header', () => {
   it('rejects two Authorization headers', () => {
     expect(() => parseAuthorization(['DPoP a', 'DPoP b'])).toThrow(/more than one/)
   })
+
+  it('rejects a header value that is not a string with invalid_request (RFC 9110 §11.6.2)', () => {
+    for (const value of [[42], [{}]] as unknown as string[][]) {
+      expect(() => parseAuthorization(value)).toThrow(expect.objectContaining({ code: 'invalid_request' }))
+    }
+  })
 })

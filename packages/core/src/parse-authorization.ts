@@ -19,6 +19,11 @@ export function parseAuthorization(
 ): AuthorizationCredentials | undefined {
   if (header === undefined) return undefined
   if (typeof header !== 'string') {
+    if (!Array.isArray(header)) {
+      throw new DPoPError('invalid_request', 'authorization_malformed', {
+        description: 'malformed Authorization header',
+      })
+    }
     if (header.length === 0) return undefined
     if (header.length > 1) {
       throw new DPoPError('invalid_request', 'header_multiple', {
@@ -27,7 +32,7 @@ export function parseAuthorization(
     }
     return parseAuthorization(header[0])
   }
-  const match = CREDENTIALS.exec(header.trim())
+  const match = typeof header === 'string' ? CREDENTIALS.exec(header.trim()) : null
   if (!match) {
     throw new DPoPError('invalid_request', 'authorization_malformed', {
       description: 'malformed Authorization header',

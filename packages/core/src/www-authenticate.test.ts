@@ -46,4 +46,40 @@ describe('RFC 9110 §11.6.1 WWW-Authenticate with RFC 9449 §7.1 parameters', ()
     expect(() => parseWWWAuthenticate('DPoP error="unterminated')).toThrow(/quoted-string/)
     expect(() => parseWWWAuthenticate('=')).toThrow()
   })
+
+  it('refuses what RFC 9110 §11.2 and §11.6.1 do not allow', () => {
+    for (const header of [
+      'DPoP error="a", error="b"',
+      'DPoP error="a" algs="ES256"',
+      'DPoP algs=ES256 ES384',
+      'DPoP error=, algs="ES256"',
+      'DPoP error="a" Bearer',
+    ]) {
+      expect(() => parseWWWAuthenticate(header), header).toThrow(
+        expect.objectContaining({ code: 'invalid_request' }),
+      )
+    }
+    expect(() => parseWWWAuthenticate([42] as unknown as string[])).toThrow(
+      expect.objectContaining({ code: 'invalid_request' }),
+    )
+  })
+
+  it('keeps a parameter named __proto__ as a parameter (RFC 9110 §11.2)', () => {
+    const [challenge] = parseWWWAuthenticate('DPoP __proto__="x", error="invalid_token"')
+    expect(Object.getPrototypeOf(challenge?.params)).toBe(Object.prototype)
+    expect(challenge?.params.__proto__).toBe('x')
+    expect(challenge?.params.error).toBe('invalid_token')
+  })
+
+  it('allows empty quoted-strings, commas inside them and quoted-pairs (RFC 9110 §5.6.4)', () => {
+    expect(parseWWWAuthenticate('DPoP realm="", error_description="a, b \\"c\\"", algs="ES256"')).toEqual([
+      { scheme: 'DPoP', params: { realm: '', error_description: 'a, b "c"', algs: 'ES256' } },
+    ])
+  })
+
+  it('parses a long hostile header in linear time (RFC 9110 §11.6.1, no catastrophic backtracking)', () => {
+    const header = `DPoP ${'a'.repeat(200_000)}${'='.repeat(200_000)} x`
+    expect(() => parseWWWAuthenticate(header)).toThrow()
+    expect(parseWWWAuthenticate(`${', '.repeat(100_000)}DPoP`)).toHaveLength(1)
+  })
 })

@@ -99,7 +99,14 @@ class Cursor {
  * Throws `DPoPError` (`invalid_request`) on malformed input.
  */
 export function parseWWWAuthenticate(header: string | readonly string[]): Challenge[] {
-  if (typeof header !== 'string') return header.flatMap((value) => parseWWWAuthenticate(value))
+  if (typeof header !== 'string') {
+    if (!Array.isArray(header) || header.some((value) => typeof value !== 'string')) {
+      throw new DPoPError('invalid_request', 'www_authenticate_malformed', {
+        description: 'malformed WWW-Authenticate',
+      })
+    }
+    return header.flatMap((value) => parseWWWAuthenticate(value))
+  }
   const cursor = new Cursor(header)
   const challenges: Challenge[] = []
   const malformed = () =>
@@ -141,8 +148,22 @@ export function parseWWWAuthenticate(header: string | readonly string[]): Challe
       }
       cursor.index++
       cursor.skipSpace()
-      const value = cursor.peek() === '"' ? cursor.readQuoted() : cursor.readToken()
-      challenge.params[name.toLowerCase()] = value
+      const quoted = cursor.peek() === '"'
+      const value = quoted ? cursor.readQuoted() : cursor.readToken()
+      if (value === '' && !quoted) throw malformed()
+      const key = name.toLowerCase()
+      // §11.2: a parameter name occurs once per challenge; a second one (say, an injected `error`) is refused.
+      if (Object.hasOwn(challenge.params, key)) throw malformed()
+      // defineProperty: a parameter named "__proto__" stays a parameter.
+      Object.defineProperty(challenge.params, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
+      // §11.6.1: parameters and challenges are separated by commas.
+      cursor.skipSpace()
+      if (!cursor.done() && cursor.peek() !== ',') throw malformed()
     }
   }
   return challenges
