@@ -41,6 +41,24 @@ describe('RFC 9449 §11.1 in-memory replay store', () => {
     for (const key of ['a', 'b', 'c']) expect(await store.reserve(key, 1000)).toBe(false)
   })
 
+  it('frees expired entries behind a longer-lived one when full', async () => {
+    let now = 0
+    const store = createMemoryReplayStore({ maxEntries: 3, now: () => now })
+    expect(await store.reserve('long', 1_000_000)).toBe(true)
+    expect(await store.reserve('short1', 100)).toBe(true)
+    expect(await store.reserve('short2', 100)).toBe(true)
+    now = 200
+    expect(await store.reserve('next', 5000)).toBe(true)
+    expect(await store.reserve('long', 1_000_000)).toBe(false)
+    expect(await store.reserve('next', 5000)).toBe(false)
+  })
+
+  it('refuses an expiry that is not a number rather than store an entry that never holds', async () => {
+    const store = createMemoryReplayStore({ now: () => 0 })
+    await expect(store.reserve('k', Number.NaN)).rejects.toThrow(TypeError)
+    await expect(store.reserve('k', '5000' as unknown as number)).rejects.toThrow(TypeError)
+  })
+
   it('rejects a bad maxEntries', () => {
     expect(() => createMemoryReplayStore({ maxEntries: 0 })).toThrow(TypeError)
   })

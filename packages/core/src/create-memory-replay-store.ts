@@ -19,6 +19,9 @@ export interface MemoryReplayStore extends ReplayStore {
 
 // Expired entries swept from the head on each call: enough to keep up with arrivals, O(1) per call.
 const SWEEP_PER_CALL = 4
+// When full, a scan of every entry (for expired ones behind a long-lived head) runs at most this often,
+// so a store kept full by live entries does not cost O(n) per request.
+const FULL_SWEEP_INTERVAL_MS = 1000
 
 /**
  * A bounded in-process replay store for a single server instance. Several instances must share a
@@ -33,6 +36,8 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   // entries sit at the head and are swept from there.
   const entries = new Map<string, number>()
 
+  let nextFullSweep = Number.NEGATIVE_INFINITY
+
   function sweep(limit: number, at: number): void {
     for (const [key, expiresAt] of entries) {
       if (limit-- <= 0 || expiresAt > at) return
@@ -40,11 +45,23 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     }
   }
 
+  // Entries of different lifetimes (stores shared by callers with different windows) are not in expiry
+  // order: an expired entry may sit behind a live one at the head.
+  function sweepAll(at: number): void {
+    if (at < nextFullSweep) return
+    nextFullSweep = at + FULL_SWEEP_INTERVAL_MS
+    for (const [key, expiresAt] of entries) if (expiresAt <= at) entries.delete(key)
+  }
+
   return {
     get size() {
       return entries.size
     },
     async reserve(key, expiresAt) {
+      // An expiry that is not a number would make the entry expired at once (and the proof replayable).
+      if (typeof expiresAt !== 'number' || Number.isNaN(expiresAt)) {
+        throw new TypeError('reserve: expiresAt must be a number of epoch milliseconds')
+      }
       const at = now()
       sweep(SWEEP_PER_CALL, at)
       const existing = entries.get(key)
@@ -54,6 +71,7 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
       }
       if (entries.size >= maxEntries) {
         sweep(entries.size, at)
+        if (entries.size >= maxEntries) sweepAll(at)
         if (entries.size >= maxEntries) {
           throw new DPoPError('temporarily_unavailable', 'replay_store_full', {
             status: 503,

@@ -423,6 +423,18 @@ describe('RFC 9449 §4.3 step 11: iat within the acceptable window', () => {
     const proof = await createProof(es256, { htm: 'POST', htu: URL_, iat: iat - 61 })
     await rejects(verifyProof(proof, post, fresh({ maxAge: 60 })), 'invalid_dpop_proof', 'iat_too_old')
   })
+  it('refuses a window that is not a non-negative number as a caller mistake', async () => {
+    const ancient = await createProof(es256, { htm: 'POST', htu: URL_, iat: 1 })
+    for (const extra of [
+      { maxAge: Number.NaN },
+      { clockTolerance: Number.NaN },
+      { maxAge: -1 },
+      { maxJtiLength: Number.NaN },
+      { maxProofLength: Number.NaN },
+    ]) {
+      await expect(verifyProof(ancient, post, fresh(extra))).rejects.toThrow(TypeError)
+    }
+  })
   it('rejects a proof from the future beyond the clock tolerance', async () => {
     const proof = await createProof(es256, { htm: 'POST', htu: URL_, iat: iat + 6 })
     await rejects(verifyProof(proof, post, fresh()), 'invalid_dpop_proof', 'iat_in_future')

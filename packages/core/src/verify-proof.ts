@@ -137,6 +137,23 @@ export async function verifyProof(
   const clockTolerance = options.clockTolerance ?? 5
   const maxProofLength = options.maxProofLength ?? 8192
   const maxJtiLength = options.maxJtiLength ?? 256
+  // Caller mistakes: a NaN window would let every iat through, a NaN limit every length.
+  for (const [name, value] of [
+    ['maxAge', maxAge],
+    ['clockTolerance', clockTolerance],
+  ] as const) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new TypeError(`verifyProof: ${name} must be a non-negative number of seconds`)
+    }
+  }
+  for (const [name, value] of [
+    ['maxProofLength', maxProofLength],
+    ['maxJtiLength', maxJtiLength],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new TypeError(`verifyProof: ${name} must be a positive integer`)
+    }
+  }
   const context = options.context ?? (options.accessToken === undefined ? 'token' : 'resource')
   const challenge: ChallengeOptions = { algs: algorithms, ...options.challenge }
 
