@@ -17,7 +17,7 @@ export interface CreateProofOptions {
   jti?: string
   /** Issued-at, in seconds. @default now */
   iat?: number
-  /** More claims. They cannot set `jti`, `htm`, `htu`, `iat`, `ath` or `nonce`: use the options above. */
+  /** More claims. They cannot set `jti`, `htm`, `htu`, `iat` or `ath`; the `nonce` option wins over theirs. */
   claims?: Record<string, unknown>
   /** Overrides the `alg` read from the key (for keys whose algorithm does not fix the hash); must fit the key. */
   alg?: DPoPAlgorithm
@@ -64,8 +64,9 @@ function stripQueryAndFragment(htu: string): string {
   return `${url.origin}${url.pathname}`
 }
 
-// The claims the proof's own options decide: extra claims never override or inject them.
-const DPoP_CLAIMS = new Set(['jti', 'htm', 'htu', 'iat', 'ath', 'nonce'])
+// The claims the proof's own options decide: extra claims never override or inject them. (`nonce` from
+// `claims` is kept when the option is absent; the option wins otherwise.)
+const DPoP_CLAIMS = new Set(['jti', 'htm', 'htu', 'iat', 'ath'])
 // RFC 9110 §9.1: a method is a token.
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
@@ -97,9 +98,6 @@ export async function createProof(keyPair: DPoPKeyPair, options: CreateProofOpti
   const htu = stripQueryAndFragment(options.htu)
   if (options.jti !== undefined && (typeof options.jti !== 'string' || options.jti === '')) {
     throw new TypeError('createProof: jti must be a non-empty string')
-  }
-  if (options.iat !== undefined && (typeof options.iat !== 'number' || !Number.isFinite(options.iat))) {
-    throw new TypeError('createProof: iat must be a finite number of seconds')
   }
   if (options.nonce !== undefined && typeof options.nonce !== 'string') {
     throw new TypeError('createProof: nonce must be a string')
