@@ -1,6 +1,8 @@
-// Characters RFC 3986 allows in a URI; anything else (spaces, backslashes, controls) is not a URI at all,
-// and must not be "repaired" by a lenient URL parser into something that then matches.
-const URI_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/
+// Characters RFC 3986 allows in a scheme and authority; anything else (spaces, backslashes, controls) is not
+// a host, and must not be "repaired" by a lenient URL parser into something that then matches.
+const AUTHORITY_CHARACTERS = /^[A-Za-z0-9\-._~:/[\]@!$&'()*+,;=%]+$/
+// Characters a path may carry as they are (RFC 3986 pchar and "/"); others are percent-encoded.
+const NOT_PATH_CHARACTER = /[^A-Za-z0-9\-._~:/@!$&'()*+,;=%]/gu
 // RFC 3986 Appendix B, restricted to URIs with an authority ("//"): scheme, authority, path.
 const URI_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/
 const UNRESERVED = /[A-Za-z0-9\-._~]/
@@ -12,6 +14,18 @@ function normalizePercentEncoding(path: string): string {
     const char = String.fromCharCode(Number.parseInt(hex, 16))
     return UNRESERVED.test(char) ? char : `%${hex.toUpperCase()}`
   })
+}
+
+/**
+ * Percent-encodes (UTF-8) what RFC 3986 does not allow in a path, as servers and WHATWG serializers do with
+ * a raw `|` or `{`: `/a|b` and `/a%7Cb` are one resource. Nothing else is rewritten (a backslash stays `%5C`).
+ */
+function encodePath(path: string): string {
+  try {
+    return path.replace(NOT_PATH_CHARACTER, (char) => encodeURIComponent(char))
+  } catch {
+    throw new TypeError('invalid path')
+  }
 }
 
 /** RFC 3986 §5.2.4 remove_dot_segments. */
@@ -59,8 +73,14 @@ function canonicalHost(scheme: string, host: string): string {
  * and without userinfo, or whose host a lenient parser would rewrite into another one.
  */
 export function normalizeHtu(url: string): string {
-  if (typeof url !== 'string' || !URI_CHARACTERS.test(url)) throw new TypeError('not a URI')
-  const parts = URI_PARTS.exec(url)
+  if (typeof url !== 'string') throw new TypeError('not a URI')
+  // Query and fragment take no part in the comparison, so nothing in them can fail it.
+  const end = url.search(/[?#]/)
+  const target = end === -1 ? url : url.slice(0, end)
+  const authorityEnd = target.indexOf('/', target.indexOf('//') + 2)
+  const head = authorityEnd === -1 ? target : target.slice(0, authorityEnd)
+  if (!AUTHORITY_CHARACTERS.test(head)) throw new TypeError('not a URI')
+  const parts = URI_PARTS.exec(`${head}${encodePath(authorityEnd === -1 ? '' : target.slice(authorityEnd))}`)
   if (parts === null) throw new TypeError('not an absolute URL with an authority')
   const scheme = (parts[1] as string).toLowerCase()
   const authority = parts[2] as string
