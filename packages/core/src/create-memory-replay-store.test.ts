@@ -14,6 +14,18 @@ describe('RFC 9449 §11.1 in-memory replay store', () => {
     expect(await store.reserve('k', 5000)).toBe(true)
   })
 
+  it('keeps a key reserved again after it expired, whatever its old slot says', async () => {
+    let now = 0
+    const store = createMemoryReplayStore({ now: () => now })
+    expect(await store.reserve('k', 100)).toBe(true)
+    now = 100
+    expect(await store.reserve('k', 300)).toBe(true)
+    now = 150
+    expect(await store.reserve('other', 400)).toBe(true) // sweeps the stale slot of 'k' at the head
+    expect(await store.reserve('k', 300)).toBe(false)
+    expect(store.size).toBe(2)
+  })
+
   it('is atomic under concurrent reservations of one key', async () => {
     const store = createMemoryReplayStore()
     const results = await Promise.all(
