@@ -1,3 +1,5 @@
+import { LruCache } from './lru-cache.js'
+
 // Characters RFC 3986 allows in a scheme and authority; anything else (spaces, backslashes, controls) is not
 // a host, and must not be "repaired" by a lenient URL parser into something that then matches.
 const AUTHORITY_CHARACTERS = /^[A-Za-z0-9\-._~:/[\]@!$&'()*+,;=%]+$/
@@ -106,11 +108,26 @@ export function normalizeHtu(url: string): string {
   return `${scheme}://${hostname}${port === defaultPort ? '' : `:${port}`}${removeDotSegments(normalizePercentEncoding(path))}`
 }
 
+// A client's htu and a resource's URL repeat on every request: remember recent normalizations (a pure function
+// of the string), bounded, and only of short inputs.
+const normalized = new LruCache<string, string | null>(512)
+
+function normalizeOrNull(url: string): string | null {
+  let result = normalized.get(url)
+  if (result === undefined) {
+    try {
+      result = normalizeHtu(url)
+    } catch {
+      result = null
+    }
+    if (url.length <= 2048) normalized.set(url, result)
+  }
+  return result
+}
+
 /** Whether an `htu` claim designates the same resource as the request URL, by the profile of `normalizeHtu`. */
 export function htuMatches(claim: string, requestUrl: string): boolean {
-  try {
-    return normalizeHtu(claim) === normalizeHtu(requestUrl)
-  } catch {
-    return false
-  }
+  if (typeof claim !== 'string' || typeof requestUrl !== 'string') return false
+  const normalizedClaim = normalizeOrNull(claim)
+  return normalizedClaim !== null && normalizedClaim === normalizeOrNull(requestUrl)
 }

@@ -1,4 +1,3 @@
-import { base64url } from 'jose'
 import {
   assertAlgorithms,
   DEFAULT_ALGORITHMS,
@@ -12,8 +11,9 @@ import type { NonceSource } from './create-nonce-source.js'
 import { DPoPError, type DPoPErrorCode, isDPoPError } from './dpop-error.js'
 import { type ChallengeOptions, contextualizeError, type DPoPErrorContext } from './error-context.js'
 import { type CachedKey, KeyCache } from './key-cache.js'
+import { LruCache } from './lru-cache.js'
 import { htuMatches } from './normalize-htu.js'
-import { sha256Base64url, verifySignature } from './platform-crypto.js'
+import { decodeBase64url, sha256Base64url, verifySignature } from './platform-crypto.js'
 import { type PublicJwk, toPublicJwk } from './public-jwk.js'
 import type { ReplayStore } from './replay-store.js'
 import type { DPoPHttpRequest } from './request.js'
@@ -103,12 +103,26 @@ function acceptedAlgorithms(algorithms: readonly string[] | undefined): readonly
   return algorithms
 }
 const defaultKeyCache = new KeyCache()
+
+/** A protected header that passed every check that depends on nothing but itself. */
+interface CheckedHeader {
+  header: Record<string, unknown>
+  alg: DPoPAlgorithm
+  jwk: PublicJwk
+  /** The imported key, once the default key cache produced it. */
+  key?: CachedKey
+}
+
+// A client sends the same protected header (typ, alg, jwk) with every proof: keyed by its exact encoded
+// segment, its decoding and checks are done once. Checks that depend on options (the alg allow-list) still
+// run on every call. Bounded, so a flood of distinct headers only evicts.
+const checkedHeaders = new LruCache<string, CheckedHeader>(1000)
 let defaultReplayStore: ReplayStore | undefined
 
 function decodeSegment(segment: string): Record<string, unknown> | undefined {
   if (!isCanonicalBase64url(segment)) return undefined
   try {
-    return parseJsonObject(decoder.decode(base64url.decode(segment)))
+    return parseJsonObject(decoder.decode(decodeBase64url(segment)))
   } catch {
     return undefined
   }
@@ -181,29 +195,48 @@ export async function verifyProof(
   if (parts.length !== 3) throw invalid('malformed', 'DPoP proof is not a compact JWS')
   const [protectedSegment, payloadSegment, signatureSegment] = parts as [string, string, string]
   if (!isCanonicalBase64url(signatureSegment)) throw invalid('malformed', 'DPoP proof is not a compact JWS')
-  const header = decodeSegment(protectedSegment)
+  const checked = checkedHeaders.get(protectedSegment)
+  const header = checked?.header ?? decodeSegment(protectedSegment)
   if (header === undefined) throw invalid('malformed', 'DPoP proof header is not a JSON object')
   const claims = decodeSegment(payloadSegment)
   if (claims === undefined) throw invalid('malformed', 'DPoP proof payload is not a JSON object')
 
   // Steps 4-7: typ, alg, jwk.
-  if (normalizeTyp(header.typ) !== 'dpop+jwt') throw invalid('typ', 'DPoP proof typ must be dpop+jwt')
-  const alg = header.alg
-  // isSupportedAlgorithm too: a validated list may have been mutated by its owner since.
-  if (typeof alg !== 'string' || !algorithms.includes(alg) || !isSupportedAlgorithm(alg)) {
-    throw invalid('alg', 'DPoP proof alg is not accepted')
-  }
-  if (header.crit !== undefined) throw invalid('crit', 'DPoP proof uses unsupported critical parameters')
-  // RFC 7797: b64=false would mean the signer signed other bytes than the ones this verifier reads.
-  if (header.b64 !== undefined && header.b64 !== true) {
-    throw invalid('malformed', 'DPoP proof payload encoding is not supported')
-  }
-  const jwk = toPublicJwk(header.jwk, alg as DPoPAlgorithm)
-  if (typeof jwk === 'string') {
-    throw invalid(
-      jwk,
-      jwk === 'jwk_private' ? 'DPoP proof jwk must not be a private key' : 'DPoP proof jwk is not acceptable',
-    )
+  let alg: DPoPAlgorithm
+  let jwk: PublicJwk
+  let headerEntry = checked
+  if (checked !== undefined) {
+    ;({ alg, jwk } = checked)
+    if (!algorithms.includes(alg)) throw invalid('alg', 'DPoP proof alg is not accepted')
+  } else {
+    if (normalizeTyp(header.typ) !== 'dpop+jwt') throw invalid('typ', 'DPoP proof typ must be dpop+jwt')
+    const headerAlg = header.alg
+    // isSupportedAlgorithm too: a validated list may have been mutated by its owner since.
+    if (
+      typeof headerAlg !== 'string' ||
+      !algorithms.includes(headerAlg) ||
+      !isSupportedAlgorithm(headerAlg)
+    ) {
+      throw invalid('alg', 'DPoP proof alg is not accepted')
+    }
+    alg = headerAlg
+    if (header.crit !== undefined) throw invalid('crit', 'DPoP proof uses unsupported critical parameters')
+    // RFC 7797: b64=false would mean the signer signed other bytes than the ones this verifier reads.
+    if (header.b64 !== undefined && header.b64 !== true) {
+      throw invalid('malformed', 'DPoP proof payload encoding is not supported')
+    }
+    const publicJwk = toPublicJwk(header.jwk, alg)
+    if (typeof publicJwk === 'string') {
+      throw invalid(
+        publicJwk,
+        publicJwk === 'jwk_private'
+          ? 'DPoP proof jwk must not be a private key'
+          : 'DPoP proof jwk is not acceptable',
+      )
+    }
+    jwk = publicJwk
+    headerEntry = { header, alg, jwk }
+    checkedHeaders.set(protectedSegment, headerEntry)
   }
 
   // Step 3: required claims and their types.
@@ -241,12 +274,19 @@ export async function verifyProof(
   let cached: CachedKey
   let valid: boolean
   try {
-    const entry = (options.keyCache ?? defaultKeyCache).get(jwk, alg as DPoPAlgorithm)
-    cached = entry instanceof Promise ? await entry : entry
+    const keyCache = options.keyCache ?? defaultKeyCache
+    const known = keyCache === defaultKeyCache ? headerEntry?.key : undefined
+    if (known !== undefined) {
+      cached = known
+    } else {
+      const entry = keyCache.get(jwk, alg)
+      cached = entry instanceof Promise ? await entry : entry
+      if (keyCache === defaultKeyCache && headerEntry !== undefined) headerEntry.key = cached
+    }
     const verified = verifySignature(
-      alg as DPoPAlgorithm,
+      alg,
       cached.key,
-      base64url.decode(signatureSegment) as Uint8Array<ArrayBuffer>,
+      decodeBase64url(signatureSegment),
       encoder.encode(`${protectedSegment}.${payloadSegment}`),
     )
     valid = typeof verified === 'boolean' ? verified : await verified
@@ -322,7 +362,7 @@ export async function verifyProof(
   return {
     thumbprint: cached.thumbprint,
     jwk,
-    header: { ...header, typ: header.typ as string, alg: alg as DPoPAlgorithm, jwk },
+    header: { ...header, typ: header.typ as string, alg, jwk },
     claims: claims as ProofClaims,
     responseHeaders,
   }
