@@ -328,8 +328,10 @@ export function createResourceGuard(options: ResourceGuardOptions): ResourceGuar
 
       let claims: AccessTokenClaims
       let jkt: string | undefined
+      // The token's SHA-256 is both the cache key and the proof's expected `ath` (RFC 9449 §4.2): hash once.
+      const accessTokenHash = await calculateAccessTokenHash(accessToken)
       try {
-        claims = await getClaims(await calculateAccessTokenHash(accessToken), accessToken)
+        claims = await getClaims(accessTokenHash, accessToken)
         // A cached verification may outlive the token by less than a tick: recheck expiry on every request.
         if (typeof claims.exp === 'number' && claims.exp <= now() / 1000) throw invalidToken('token_expired')
         jkt = boundThumbprint(claims)
@@ -350,6 +352,7 @@ export function createResourceGuard(options: ResourceGuardOptions): ResourceGuar
         }
         const proof = await verifyProof(request.header('dpop'), request, {
           accessToken,
+          accessTokenHash,
           expectedThumbprint: jkt,
           context: 'resource',
           challenge,
