@@ -87,6 +87,15 @@ function escapeCell(text: string): string {
 
 export function toMarkdown(sections: readonly SectionResult[], header: readonly string[]): string {
   const lines = [...header, '']
+  const barred = sections.flatMap((section) => section.rows.filter((row) => row.bar !== undefined))
+  const missed = barred.filter((row) => !row.bar!.met)
+  lines.push(`Bars: ${barred.length - missed.length} of ${barred.length} met.`)
+  for (const row of missed) {
+    lines.push(
+      `- missed: ${row.name}${row.baseline ? ` vs. ${row.baseline}` : ''}: ${formatBar(row).replaceAll('**', '')}`,
+    )
+  }
+  lines.push('')
   for (const section of sections) {
     lines.push(`### ${section.title}`, '')
     lines.push('| Row | Median | vs. | Ratio | Bar | p50 / p99 | Note |', '|---|---:|---|---:|---|---:|---|')
