@@ -43,7 +43,7 @@ export function readSettings(argv: readonly string[]): BenchSettings {
         httpRounds: 5,
         connections: 8,
         memoryEntries: 1_000_000,
-        steadyEntries: 200_000,
+        steadyEntries: 1_000_000,
         only,
       }
 }

@@ -27,7 +27,7 @@ const request: DPoPHttpRequest = { method: 'GET', url: RESOURCE_URL, header: () 
 /** Proofs a pool holds: RSA signing is slow, so its pools are smaller (rounds may end with the pool). */
 function poolSize(alg: BenchAlgorithm, settings: BenchSettings): number {
   if (settings.quick) return 2000
-  return alg === 'ES256' || alg === 'EdDSA' ? 60_000 : 10_000
+  return alg === 'ES256' || alg === 'EdDSA' ? 60_000 : 15_000
 }
 
 const at = <T>(pool: readonly T[], index: number): T => pool[index % pool.length] as T
