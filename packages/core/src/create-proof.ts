@@ -1,8 +1,8 @@
-import { base64url, exportJWK, type JWK } from 'jose'
+import { exportJWK, type JWK } from 'jose'
 import { type DPoPAlgorithm, isSupportedAlgorithm, keyTypeFor } from './algorithms.js'
 import { calculateAccessTokenHash } from './calculate-access-token-hash.js'
 import { algorithmOfKey } from './key-algorithm.js'
-import { signData } from './platform-crypto.js'
+import { signCompact } from './sign-compact.js'
 
 export interface CreateProofOptions {
   /** The HTTP method of the request, as sent (RFC 9449 §4.2). */
@@ -28,8 +28,6 @@ export interface DPoPKeyPair {
   publicKey: CryptoKey
 }
 
-const encoder = new TextEncoder()
-
 // Exporting a public key costs more than signing with ES256: do it once per key.
 const encodedJwks = new WeakMap<CryptoKey, Promise<string>>()
 
@@ -49,8 +47,6 @@ function encodedJwkOf(publicKey: CryptoKey): Promise<string> {
   }
   return encoded
 }
-
-const encodeSegment = (json: string) => base64url.encode(encoder.encode(json))
 
 function stripQueryAndFragment(htu: string): string {
   let url: URL
@@ -124,9 +120,11 @@ export async function createProof(keyPair: DPoPKeyPair, options: CreateProofOpti
   })
   if (options.accessToken !== undefined) payload.ath = await calculateAccessTokenHash(options.accessToken)
   if (options.nonce !== undefined) payload.nonce = options.nonce
-  // A JWS Compact Serialization (RFC 7515 §7.1) of a JSON header and payload; the signature is Web Crypto's
-  // (node:crypto's on Node) over exactly these bytes.
-  const signingInput = `${encodeSegment(`{"typ":"dpop+jwt","alg":"${alg}","jwk":${jwk}}`)}.${encodeSegment(JSON.stringify(payload))}`
-  const signature = await signData(alg, keyPair.privateKey, encoder.encode(signingInput))
-  return `${signingInput}.${base64url.encode(signature)}`
+  // The header is written as text: the exported jwk is encoded once per key, not on every proof.
+  return signCompact(
+    alg,
+    keyPair.privateKey,
+    `{"typ":"dpop+jwt","alg":"${alg}","jwk":${jwk}}`,
+    JSON.stringify(payload),
+  )
 }

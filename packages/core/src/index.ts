@@ -36,9 +36,11 @@ export { type CachedKey, KeyCache } from './key-cache.js'
 export { LruCache } from './lru-cache.js'
 export { htuMatches, normalizeHtu } from './normalize-htu.js'
 export { type AuthorizationCredentials, parseAuthorization } from './parse-authorization.js'
+export { sha256Base64url } from './platform-crypto.js'
 export type { PublicJwk } from './public-jwk.js'
 export type { ReplayStore } from './replay-store.js'
 export type { DPoPHttpRequest } from './request.js'
+export { signJwt } from './sign-jwt.js'
 export { signatureAlgorithm } from './signature-algorithm.js'
 export {
   type NonceRequirement,

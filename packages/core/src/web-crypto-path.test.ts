@@ -38,6 +38,13 @@ describe('RFC 9449 §4.3 on the Web Crypto path (no node:crypto)', async () => {
     })
   }
 
+  it('signs JWTs that jose verifies', async () => {
+    const { jwtVerify } = await import('jose')
+    const { privateKey, publicKey } = await core.generateKeyPair('ES256')
+    const token = await core.signJwt(privateKey, { typ: 'at+jwt' }, { sub: 'alice' })
+    expect((await jwtVerify(token, publicKey)).payload).toEqual({ sub: 'alice' })
+  })
+
   it('hashes access tokens the same way', async () => {
     expect(await core.calculateAccessTokenHash('Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU')).toBe(
       'fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo',

@@ -1,10 +1,9 @@
+import { sha256Base64url } from '@dpop/core'
 import { base64url } from 'jose'
 
-const encoder = new TextEncoder()
-
-/** base64url(SHA-256(text)): how secrets, codes and tokens are stored. */
+/** base64url(SHA-256(text)): how secrets, codes and tokens are stored (synchronous on Node). */
 export async function sha256(text: string): Promise<string> {
-  return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text))))
+  return sha256Base64url(text)
 }
 
 /** 256 random bits, base64url: codes, tokens, ids. */

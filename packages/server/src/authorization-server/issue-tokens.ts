@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose'
+import { signJwt } from '@dpop/core'
 import { randomToken, sha256 } from './hash.js'
 import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './storage.js'
@@ -43,19 +43,22 @@ export async function issueTokens(context: ServerContext, grant: TokenGrant): Pr
   if (format === 'jwt') {
     const [key] = await context.signingKeys()
     if (key === undefined) throw new Error('no signing key')
-    accessToken = await new SignJWT({
-      client_id: grant.client.clientId,
-      ...(grant.scope === '' ? {} : { scope: grant.scope }),
-      ...(grant.accessTokenJkt === undefined ? {} : { cnf: { jkt: grant.accessTokenJkt } }),
-    })
-      .setProtectedHeader({ alg: key.alg, typ: 'at+jwt', kid: key.kid })
-      .setIssuer(config.issuer)
-      .setSubject(grant.subject)
-      .setAudience(config.audience)
-      .setJti(jti)
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(expiresAtSeconds)
-      .sign(key.privateKey)
+    // RFC 9068 §2.2 claims; signed synchronously on Node (core's signJwt), which the token endpoint feels.
+    accessToken = await signJwt(
+      key.privateKey,
+      { alg: key.alg, typ: 'at+jwt', kid: key.kid },
+      {
+        client_id: grant.client.clientId,
+        ...(grant.scope === '' ? {} : { scope: grant.scope }),
+        ...(grant.accessTokenJkt === undefined ? {} : { cnf: { jkt: grant.accessTokenJkt } }),
+        iss: config.issuer,
+        sub: grant.subject,
+        aud: config.audience,
+        jti,
+        iat: issuedAt,
+        exp: expiresAtSeconds,
+      },
+    )
   } else {
     accessToken = randomToken()
     await storage.saveAccessToken(await sha256(accessToken), {

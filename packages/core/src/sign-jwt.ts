@@ -1,0 +1,28 @@
+import { isSupportedAlgorithm, keyTypeFor } from './algorithms.js'
+import { algorithmOfKey } from './key-algorithm.js'
+import { signCompact } from './sign-compact.js'
+
+/**
+ * Signs a JWT (RFC 7519) with an asymmetric key: synchronously with node:crypto on Node (no round trip to
+ * the Web Crypto thread pool), with Web Crypto elsewhere. `alg` is read from the key unless `header.alg`
+ * names another one the key can produce; the header's other members are kept as given.
+ */
+export function signJwt(
+  privateKey: CryptoKey,
+  header: Readonly<Record<string, unknown>>,
+  payload: Readonly<Record<string, unknown>>,
+): Promise<string> {
+  const derived = algorithmOfKey(privateKey)
+  const requested = header.alg ?? derived
+  if (!isSupportedAlgorithm(requested)) throw new TypeError('signJwt: unsupported alg')
+  const wanted = keyTypeFor(requested)
+  const actual = keyTypeFor(derived)
+  if (wanted.kty !== actual.kty || wanted.crv !== actual.crv)
+    throw new TypeError('signJwt: alg does not fit the key')
+  return signCompact(
+    requested,
+    privateKey,
+    JSON.stringify({ ...header, alg: requested }),
+    JSON.stringify(payload),
+  )
+}
