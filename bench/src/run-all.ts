@@ -14,7 +14,7 @@ import { runVerification } from './sections/verification.js'
 import { readSettings } from './settings.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const args = process.argv.slice(2)
+const args = process.argv.slice(2).filter((argument) => argument !== '--')
 
 // One core: re-run this very script under `taskset -c 0` unless already pinned.
 if (!isPinnedToOneCpu() && hasTaskset() && process.env.BENCH_NO_PIN === undefined) {
