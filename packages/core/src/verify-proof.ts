@@ -109,8 +109,9 @@ interface CheckedHeader {
   header: Record<string, unknown>
   alg: DPoPAlgorithm
   jwk: PublicJwk
-  /** The imported key, once the default key cache produced it. */
+  /** The imported key, and the key cache that produced it (a hit is only taken for that same cache). */
   key?: CachedKey
+  keyCache?: KeyCache
 }
 
 // A client sends the same protected header (typ, alg, jwk) with every proof: keyed by its exact encoded
@@ -275,13 +276,16 @@ export async function verifyProof(
   let valid: boolean
   try {
     const keyCache = options.keyCache ?? defaultKeyCache
-    const known = keyCache === defaultKeyCache ? headerEntry?.key : undefined
+    const known = headerEntry?.keyCache === keyCache ? headerEntry.key : undefined
     if (known !== undefined) {
       cached = known
     } else {
       const entry = keyCache.get(jwk, alg)
       cached = entry instanceof Promise ? await entry : entry
-      if (keyCache === defaultKeyCache && headerEntry !== undefined) headerEntry.key = cached
+      if (headerEntry !== undefined) {
+        headerEntry.key = cached
+        headerEntry.keyCache = keyCache
+      }
     }
     const verified = verifySignature(
       alg,
