@@ -1,12 +1,12 @@
 import { DPoPError } from '@dpop/core'
 import { checkProof } from './check-proof.js'
 import { authenticateClient } from './client-authentication.js'
-import { corsHeaders, preflightResponse } from './cors.js'
+import { clientErrorHeaders, originAllowed, preflightOrWrongMethod } from './client-endpoint.js'
+import { corsHeaders } from './cors.js'
 import { assertFormContentType, readFormBody, toParameters } from './form-body.js'
 import { REQUEST_URI_PREFIX } from './handle-authorize.js'
-import { clientErrorHeaders, originAllowed } from './handle-token.js'
 import { randomToken } from './hash.js'
-import { errorResponse, jsonResponse, methodNotAllowed } from './responses.js'
+import { errorResponse, jsonResponse } from './responses.js'
 import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './storage.js'
 import type { AuthorizationServerRequest, AuthorizationServerResponse } from './types.js'
@@ -20,9 +20,8 @@ export async function handlePushedAuthorizationRequest(
   context: ServerContext,
   request: AuthorizationServerRequest,
 ): Promise<AuthorizationServerResponse> {
-  if (request.method === 'OPTIONS')
-    return preflightResponse(request, originAllowed(context, request, undefined), 'POST')
-  if (request.method !== 'POST') return methodNotAllowed('POST, OPTIONS')
+  const early = preflightOrWrongMethod(context, request)
+  if (early !== undefined) return early
   let client: ClientRecord | undefined
   try {
     assertFormContentType(request)

@@ -1,10 +1,10 @@
 import { DPoPError } from '@dpop/core'
 import { authenticateClient } from './client-authentication.js'
-import { corsHeaders, preflightResponse } from './cors.js'
+import { clientErrorHeaders, originAllowed, preflightOrWrongMethod } from './client-endpoint.js'
+import { corsHeaders } from './cors.js'
 import { findAccessToken, findRefreshToken } from './find-token.js'
 import { assertFormContentType, MAX_TOKEN_LENGTH, readFormBody, toParameters } from './form-body.js'
-import { clientErrorHeaders, originAllowed } from './handle-token.js'
-import { errorResponse, methodNotAllowed } from './responses.js'
+import { errorResponse } from './responses.js'
 import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './storage.js'
 import type { AuthorizationServerRequest, AuthorizationServerResponse } from './types.js'
@@ -47,9 +47,8 @@ export async function handleRevocation(
   context: ServerContext,
   request: AuthorizationServerRequest,
 ): Promise<AuthorizationServerResponse> {
-  if (request.method === 'OPTIONS')
-    return preflightResponse(request, originAllowed(context, request, undefined), 'POST')
-  if (request.method !== 'POST') return methodNotAllowed('POST, OPTIONS')
+  const early = preflightOrWrongMethod(context, request)
+  if (early !== undefined) return early
   let client: ClientRecord | undefined
   try {
     assertFormContentType(request)
