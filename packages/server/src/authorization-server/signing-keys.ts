@@ -1,4 +1,4 @@
-import { algorithmOfKey, generateKeyPair } from '@dpop/core'
+import { algorithmOfKey, generateKeyPair, SUPPORTED_ALGORITHMS } from '@dpop/core'
 import { calculateJwkThumbprint, exportJWK, importJWK, type JWK } from 'jose'
 import type { SigningKeyInput } from './config.js'
 
@@ -12,18 +12,9 @@ export interface SigningKey {
 }
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
-const SIGNING_ALGORITHMS = [
-  'ES256',
-  'ES384',
-  'ES512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'EdDSA',
-]
+// Core's asymmetric JWS algorithms; access tokens say EdDSA rather than the newer fully-specified Ed25519,
+// which not every resource server's JWT library knows yet.
+const SIGNING_ALGORITHMS: readonly string[] = SUPPORTED_ALGORITHMS.filter((alg) => alg !== 'Ed25519')
 
 function algorithmOfJwk(jwk: JWK): string {
   if (jwk.alg !== undefined) return jwk.alg
