@@ -1,12 +1,11 @@
 import { isDPoPError } from '@dpop/core'
 import {
-  type AllowedOrigins,
   type AuthenticateOptions,
   assertPublicUrl,
   createNeutralRequest,
   createResourceGuard,
+  type ResourceAdapterOptions,
   type ResourceAuthentication,
-  type ResourceGuardOptions,
   resolveRequestUrl,
   resourceCors,
 } from '@dpop/server'
@@ -22,16 +21,8 @@ declare global {
   }
 }
 
-export interface DPoPOptions extends ResourceGuardOptions {
-  /**
-   * Origin and optional path prefix the clients address (RFC 9449 §4.3 step 9), such as
-   * `https://api.example.com/v1`; it wins over the request's protocol and host.
-   * @default the request's `req.protocol` and `req.host`, after Express's `trust proxy` setting
-   */
-  publicUrl?: string
-  /** Browser origins allowed through CORS (preflights and `DPoP-Nonce`/`WWW-Authenticate` exposed). @default no CORS */
-  allowedOrigins?: AllowedOrigins
-}
+/** The guard's options, `publicUrl` (default: `req.protocol` and `req.host` after Express's `trust proxy` setting) and `allowedOrigins`. */
+export type DPoPOptions = ResourceAdapterOptions
 
 export interface DPoPMiddleware extends RequestHandler {
   /** The same guard (and replay store) requiring more scopes on one route (403 `insufficient_scope`). */

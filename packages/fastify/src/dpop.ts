@@ -1,12 +1,11 @@
 import { isDPoPError } from '@dpop/core'
 import {
-  type AllowedOrigins,
   type AuthenticateOptions,
   assertPublicUrl,
   createNeutralRequest,
   createResourceGuard,
+  type ResourceAdapterOptions,
   type ResourceAuthentication,
-  type ResourceGuardOptions,
   resolveRequestUrl,
   resourceCors,
 } from '@dpop/server'
@@ -25,16 +24,8 @@ declare module 'fastify' {
   }
 }
 
-export interface DPoPOptions extends ResourceGuardOptions {
-  /**
-   * Origin and optional path prefix the clients address (RFC 9449 §4.3 step 9), such as
-   * `https://api.example.com/v1`; it wins over the request's protocol and host.
-   * @default the request's `request.protocol` and `request.host`, after Fastify's `trustProxy` setting
-   */
-  publicUrl?: string
-  /** Browser origins allowed through CORS (preflights and `DPoP-Nonce`/`WWW-Authenticate` exposed). @default no CORS */
-  allowedOrigins?: AllowedOrigins
-}
+/** The guard's options, `publicUrl` (default: `request.protocol` and `request.host` after Fastify's `trustProxy` setting) and `allowedOrigins`. */
+export type DPoPOptions = ResourceAdapterOptions
 
 export type DPoPPreHandler = (
   request: FastifyRequest,

@@ -1,12 +1,11 @@
 import { isDPoPError } from '@dpop/core'
 import {
-  type AllowedOrigins,
   type AuthenticateOptions,
   assertPublicUrl,
   createNeutralRequest,
   createResourceGuard,
+  type ResourceAdapterOptions,
   type ResourceAuthentication,
-  type ResourceGuardOptions,
   resolveRequestUrl,
   resourceCors,
 } from '@dpop/server'
@@ -20,16 +19,8 @@ declare module 'koa' {
   }
 }
 
-export interface DPoPOptions extends ResourceGuardOptions {
-  /**
-   * Origin and optional path prefix the clients address (RFC 9449 §4.3 step 9), such as
-   * `https://api.example.com/v1`; it wins over the request's protocol and host.
-   * @default the request's `ctx.protocol` and host, after Koa's `app.proxy` setting
-   */
-  publicUrl?: string
-  /** Browser origins allowed through CORS (preflights and `DPoP-Nonce`/`WWW-Authenticate` exposed). @default no CORS */
-  allowedOrigins?: AllowedOrigins
-}
+/** The guard's options, `publicUrl` (default: `ctx.protocol` and host after Koa's `app.proxy` setting) and `allowedOrigins`. */
+export type DPoPOptions = ResourceAdapterOptions
 
 export interface DPoPMiddleware extends Middleware {
   /** The same guard (and replay store) requiring more scopes on one route (403 `insufficient_scope`). */

@@ -1,6 +1,7 @@
 export { assertPublicUrl } from './assert-public-url.js'
 export { createNeutralRequest, type NeutralHeaders } from './create-neutral-request.js'
 export { type ResolveRequestUrlInput, resolveRequestUrl } from './resolve-request-url.js'
+export type { ResourceAdapterOptions } from './resource-adapter-options.js'
 export { type ResourceCors, resourceCors } from './resource-cors.js'
 export {
   type AllowedOrigins,
