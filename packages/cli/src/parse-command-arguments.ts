@@ -22,6 +22,44 @@ function firstSentence(message: string): string {
   return sentence.charAt(0).toLowerCase() + sentence.slice(1).replace(/\.$/, '')
 }
 
+/**
+ * Joins a string option with a following value that starts with "-" (`--token -x…` → `--token=-x…`), as
+ * getopt would: base64url tokens, thumbprints and proofs can begin with "-", which parseArgs alone calls
+ * ambiguous. A following word that is itself one of the command's options is left alone.
+ */
+function attachDashValues(
+  argv: readonly string[],
+  config: Record<string, { type: 'string' | 'boolean'; short?: string }>,
+): string[] {
+  const stringOptions = new Map<string, string>()
+  const known = new Set<string>(['--'])
+  for (const [name, option] of Object.entries(config)) {
+    known.add(`--${name}`)
+    if (option.short !== undefined) known.add(`-${option.short}`)
+    if (option.type !== 'string') continue
+    stringOptions.set(`--${name}`, name)
+    if (option.short !== undefined) stringOptions.set(`-${option.short}`, name)
+  }
+  const result: string[] = []
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string
+    if (arg === '--') {
+      result.push(...argv.slice(index))
+      break
+    }
+    const name = stringOptions.get(arg)
+    const next = argv[index + 1]
+    const takesDashValue = next?.startsWith('-') === true && !known.has(next.split('=')[0] as string)
+    if (name !== undefined && takesDashValue) {
+      result.push(`--${name}=${next as string}`)
+      index++
+    } else {
+      result.push(arg)
+    }
+  }
+  return result
+}
+
 /** Parses `argv` of one command with node:util parseArgs (strict): unknown options are usage errors. */
 export function parseCommandArguments(command: Command, argv: readonly string[]): ParsedArguments {
   const options = { ...command.options, ...COMMON_OPTIONS }
@@ -35,7 +73,12 @@ export function parseCommandArguments(command: Command, argv: readonly string[])
   }
   let parsed: ReturnType<typeof parseArgs>
   try {
-    parsed = parseArgs({ args: [...argv], options: config, strict: true, allowPositionals: true })
+    parsed = parseArgs({
+      args: attachDashValues(argv, config),
+      options: config,
+      strict: true,
+      allowPositionals: true,
+    })
   } catch (error) {
     throw new UsageError(firstSentence(error instanceof Error ? error.message : String(error)))
   }
