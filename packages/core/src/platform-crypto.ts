@@ -12,6 +12,8 @@ interface NodeBytes {
 }
 interface NodeCrypto {
   createHash(algorithm: 'sha256'): { update(data: string): { digest(): NodeBytes } }
+  /** One-shot digest (Node ≥ 20.12): no Hash object, about twice as fast for short inputs. */
+  hash?: (algorithm: 'sha256', data: string, outputEncoding: 'buffer') => NodeBytes
   sign(
     algorithm: string | null,
     data: Uint8Array,
@@ -56,7 +58,10 @@ export function decodeBase64url(text: string): Uint8Array<ArrayBuffer> {
 /** base64url(SHA-256(UTF-8 of `text`)), optionally truncated to `bytes`: synchronous on Node. */
 export function sha256Base64url(text: string, bytes?: number): string | Promise<string> {
   if (nodeCrypto !== undefined) {
-    const digest = nodeCrypto.createHash('sha256').update(text).digest()
+    const digest =
+      nodeCrypto.hash !== undefined
+        ? nodeCrypto.hash('sha256', text, 'buffer')
+        : nodeCrypto.createHash('sha256').update(text).digest()
     return (bytes === undefined ? digest : digest.subarray(0, bytes)).toString('base64url')
   }
   return crypto.subtle.digest('SHA-256', encoder.encode(text)).then((digest) => {

@@ -477,6 +477,32 @@ describe('RFC 9449 §4.3 step 12 and §7.1: ath and key binding with an access t
     })
     await rejects(verifyProof(proof, get, fresh({ accessToken: 'tok' })), 'invalid_dpop_proof', 'ath')
   })
+  it('a remembered ath belongs to its token only: tokens alternating on one key are each checked', async () => {
+    for (const [token, other] of [
+      ['tok-a', 'tok-b'],
+      ['tok-b', 'tok-a'],
+      ['tok-a', 'tok-b'],
+    ] as const) {
+      const proof = await createProof(es256, {
+        htm: 'GET',
+        htu: 'https://rs.example.com/api',
+        iat,
+        accessToken: token,
+      })
+      await rejects(verifyProof(proof, get, fresh({ accessToken: other })), 'invalid_dpop_proof', 'ath')
+      await expect(verifyProof(proof, get, fresh({ accessToken: token }))).resolves.toBeDefined()
+    }
+  })
+  it('the returned header and jwk are frozen: later proofs with the same header share them', async () => {
+    const make = () => createProof(es256, { htm: 'GET', htu: 'https://rs.example.com/api', iat })
+    const first = await verifyProof(await make(), get, fresh())
+    const second = await verifyProof(await make(), get, fresh())
+    expect(Object.isFrozen(first.header) && Object.isFrozen(first.jwk)).toBe(true)
+    expect(second.jwk).toBe(first.jwk)
+    expect(() => {
+      ;(first.jwk as { x?: string }).x = 'changed'
+    }).toThrow(TypeError)
+  })
   it('rejects a proof by another key than the token is bound to', async () => {
     const proof = await createProof(other, {
       htm: 'GET',

@@ -4,7 +4,6 @@ import {
   type DPoPAlgorithm,
   isSupportedAlgorithm,
 } from './algorithms.js'
-import { calculateAccessTokenHash } from './calculate-access-token-hash.js'
 import { isCanonicalBase64url } from './canonical-base64url.js'
 import { createMemoryReplayStore } from './create-memory-replay-store.js'
 import type { NonceSource } from './create-nonce-source.js'
@@ -83,7 +82,8 @@ export interface VerifiedProof {
   /** RFC 7638 thumbprint of the proof's key: compare with or store as `cnf.jkt`. */
   thumbprint: string
   jwk: PublicJwk
-  header: ProofHeader
+  /** Shared by every proof with the same protected header, hence read-only. */
+  header: Readonly<ProofHeader>
   claims: ProofClaims
   /** Headers to add to the successful response (a fresh `DPoP-Nonce` when the one used expires soon). */
   responseHeaders: Record<string, string>
@@ -112,6 +112,8 @@ interface CheckedHeader {
   /** The imported key, and the key cache that produced it (a hit is only taken for that same cache). */
   key?: CachedKey
   keyCache?: KeyCache
+  /** The header as returned to callers. */
+  result?: Readonly<ProofHeader>
 }
 
 // A client sends the same protected header (typ, alg, jwk) with every proof: keyed by its exact encoded
@@ -127,6 +129,29 @@ function decodeSegment(segment: string): Record<string, unknown> | undefined {
   } catch {
     return undefined
   }
+}
+
+// A client presents one access token with many proofs: its `ath` is remembered (bounded, short tokens only).
+const accessTokenHashes = new LruCache<string, string>(256)
+const MAX_REMEMBERED_TOKEN_LENGTH = 4096
+
+/** `ath` of the presented token (RFC 9449 §4.2): remembered, else synchronous on Node. */
+function accessTokenHashOf(accessToken: unknown): string | Promise<string> {
+  if (typeof accessToken !== 'string' || accessToken.length === 0) {
+    throw new TypeError('accessToken must be a non-empty string')
+  }
+  const remembered = accessTokenHashes.get(accessToken)
+  if (remembered !== undefined) return remembered
+  const hash = sha256Base64url(accessToken)
+  if (accessToken.length <= MAX_REMEMBERED_TOKEN_LENGTH) {
+    if (typeof hash === 'string') accessTokenHashes.set(accessToken, hash)
+    else
+      void hash.then(
+        (value) => accessTokenHashes.set(accessToken, value),
+        () => {},
+      )
+  }
+  return hash
 }
 
 function normalizeTyp(typ: unknown): string | undefined {
@@ -192,9 +217,14 @@ export async function verifyProof(
   if (proof.length > maxProofLength) throw invalid('too_large', 'DPoP proof too large')
 
   // Step 2: a well-formed compact JWS.
-  const parts = proof.split('.')
-  if (parts.length !== 3) throw invalid('malformed', 'DPoP proof is not a compact JWS')
-  const [protectedSegment, payloadSegment, signatureSegment] = parts as [string, string, string]
+  const firstDot = proof.indexOf('.')
+  const secondDot = proof.indexOf('.', firstDot + 1)
+  if (firstDot === -1 || secondDot === -1 || proof.includes('.', secondDot + 1)) {
+    throw invalid('malformed', 'DPoP proof is not a compact JWS')
+  }
+  const protectedSegment = proof.slice(0, firstDot)
+  const payloadSegment = proof.slice(firstDot + 1, secondDot)
+  const signatureSegment = proof.slice(secondDot + 1)
   if (!isCanonicalBase64url(signatureSegment)) throw invalid('malformed', 'DPoP proof is not a compact JWS')
   const checked = checkedHeaders.get(protectedSegment)
   const header = checked?.header ?? decodeSegment(protectedSegment)
@@ -235,7 +265,8 @@ export async function verifyProof(
           : 'DPoP proof jwk is not acceptable',
       )
     }
-    jwk = publicJwk
+    // Shared by every later proof with this header: frozen so no caller can alter what the cache holds.
+    jwk = Object.freeze(publicJwk)
     headerEntry = { header, alg, jwk }
     checkedHeaders.set(protectedSegment, headerEntry)
   }
@@ -262,7 +293,11 @@ export async function verifyProof(
   // Step 12 and §7.1: the access token hash.
   if (options.accessToken !== undefined) {
     if (typeof claims.ath !== 'string') throw invalid('ath', 'DPoP proof ath missing')
-    const expected = options.accessTokenHash ?? (await calculateAccessTokenHash(options.accessToken))
+    let expected = options.accessTokenHash
+    if (expected === undefined) {
+      const hash = accessTokenHashOf(options.accessToken)
+      expected = typeof hash === 'string' ? hash : await hash
+    }
     if (claims.ath !== expected) {
       throw invalid('ath', 'DPoP proof ath does not match the access token')
     }
@@ -291,7 +326,8 @@ export async function verifyProof(
       alg,
       cached.key,
       decodeBase64url(signatureSegment),
-      encoder.encode(`${protectedSegment}.${payloadSegment}`),
+      // The JWS signing input (RFC 7515 §5.2): the proof up to its second dot, as it arrived.
+      encoder.encode(proof.slice(0, secondDot)),
     )
     valid = typeof verified === 'boolean' ? verified : await verified
   } catch (cause) {
@@ -340,7 +376,8 @@ export async function verifyProof(
   if (options.replayStore === undefined) defaultReplayStore ??= createMemoryReplayStore()
   const replayStore = options.replayStore ?? (defaultReplayStore as ReplayStore)
   if (replayStore !== false) {
-    const replayKey = await sha256Base64url(`${cached.thumbprint}.${jti}`, 16)
+    const hashed = sha256Base64url(`${cached.thumbprint}.${jti}`, 16)
+    const replayKey = typeof hashed === 'string' ? hashed : await hashed
     const expiresAt = (Math.max(iat, now) + maxAge + clockTolerance) * 1000
     let fresh: boolean
     try {
@@ -363,10 +400,16 @@ export async function verifyProof(
     if (fresh !== true) throw invalid('replay', 'DPoP proof was already used')
   }
 
+  // Built once per checked header and shared (frozen) by every proof that carries it.
+  let resultHeader = headerEntry?.result
+  if (resultHeader === undefined) {
+    resultHeader = Object.freeze({ ...header, typ: header.typ as string, alg, jwk })
+    if (headerEntry !== undefined) headerEntry.result = resultHeader
+  }
   return {
     thumbprint: cached.thumbprint,
     jwk,
-    header: { ...header, typ: header.typ as string, alg, jwk },
+    header: resultHeader,
     claims: claims as ProofClaims,
     responseHeaders,
   }
