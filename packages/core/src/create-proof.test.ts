@@ -1,8 +1,10 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose'
+import { generateKeyPairSync } from 'node:crypto'
+import { base64url, decodeJwt, decodeProtectedHeader } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { calculateAccessTokenHash } from './calculate-access-token-hash.js'
 import { createProof } from './create-proof.js'
 import { generateKeyPair } from './generate-key-pair.js'
+import { verifyProof } from './verify-proof.js'
 
 describe('RFC 9449 §4.2 DPoP proof JWT syntax', () => {
   it('creates a proof with typ, alg, public jwk and the required claims', async () => {
@@ -35,7 +37,10 @@ describe('RFC 9449 §4.2 DPoP proof JWT syntax', () => {
     for (let i = 0; i < 200; i++)
       jtis.add(decodeJwt(await createProof(keyPair, { htm: 'GET', htu: 'https://h/' })).jti as string)
     expect(jtis.size).toBe(200)
-    for (const jti of jtis) expect(jti.length * 4).toBeGreaterThanOrEqual(96)
+    for (const jti of jtis) {
+      expect(jti).toMatch(/^[A-Za-z0-9_-]{22}$/)
+      expect(base64url.decode(jti).length * 8).toBeGreaterThanOrEqual(96)
+    }
   })
   it('derives alg from RSA keys', async () => {
     for (const alg of ['RS256', 'PS256'] as const) {
@@ -116,5 +121,79 @@ describe('generateKeyPair', () => {
     ]) {
       await expect(createProof(keyPair, { htu: 'https://h/', ...options })).rejects.toThrow(TypeError)
     }
+  })
+})
+
+describe('RFC 9449 §4.2 proofs signed with Node KeyObject pairs', () => {
+  const request = { method: 'GET', url: 'https://h.example/r', header: () => undefined }
+  const verify = (proof: string, algorithms: string[]) =>
+    verifyProof(proof, request, { replayStore: false, algorithms })
+
+  it('signs with EC, Ed25519 and RSA KeyObjects, alg derived from the key; the proofs verify', async () => {
+    const pairs = [
+      ['ES256', generateKeyPairSync('ec', { namedCurve: 'P-256' })],
+      ['ES384', generateKeyPairSync('ec', { namedCurve: 'P-384' })],
+      ['EdDSA', generateKeyPairSync('ed25519')],
+      ['RS256', generateKeyPairSync('rsa', { modulusLength: 2048 })],
+    ] as const
+    for (const [alg, pair] of pairs) {
+      const proof = await createProof(pair, { htm: 'GET', htu: 'https://h.example/r?q', accessToken: 'tok' })
+      const header = decodeProtectedHeader(proof)
+      expect(header.alg).toBe(alg)
+      expect(Object.keys(header.jwk ?? {})).not.toContain('d')
+      const verified = await verify(proof, [alg])
+      expect(verified.claims).toMatchObject({
+        htu: 'https://h.example/r',
+        ath: await calculateAccessTokenHash('tok'),
+      })
+    }
+  })
+
+  it('an RSA KeyObject signs PS256 when asked (alg option)', async () => {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const proof = await createProof(pair, { htm: 'GET', htu: 'https://h.example/r', alg: 'PS256' })
+    expect((await verify(proof, ['PS256'])).header.alg).toBe('PS256')
+  })
+
+  it('writes the same header as the Web Crypto key holding the same key material', async () => {
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const imported = {
+      privateKey: await crypto.subtle.importKey(
+        'pkcs8',
+        pair.privateKey.export({ format: 'der', type: 'pkcs8' }),
+        { name: 'ECDSA', namedCurve: 'P-256' },
+        false,
+        ['sign'],
+      ),
+      publicKey: await crypto.subtle.importKey(
+        'jwk',
+        pair.publicKey.export({ format: 'jwk' }),
+        { name: 'ECDSA', namedCurve: 'P-256' },
+        true,
+        ['verify'],
+      ),
+    }
+    const fromKeyObject = await createProof(pair, { htm: 'GET', htu: 'https://h.example/r' })
+    const fromCryptoKey = await createProof(imported, { htm: 'GET', htu: 'https://h.example/r' })
+    expect(fromKeyObject.split('.')[0]).toBe(fromCryptoKey.split('.')[0])
+  })
+
+  it('a private KeyObject given as publicKey never puts the private part in the header', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const proof = await createProof({ privateKey, publicKey: privateKey }, { htm: 'GET', htu: 'https://h/' })
+    expect(Object.keys(decodeProtectedHeader(proof).jwk ?? {}).sort()).toEqual(['crv', 'kty', 'x', 'y'])
+  })
+
+  it('refuses a public or secret key as privateKey, and unsupported key types', async () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    await expect(
+      createProof({ privateKey: publicKey, publicKey }, { htm: 'GET', htu: 'https://h/' }),
+    ).rejects.toThrow(TypeError)
+    const secp256k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' })
+    await expect(createProof(secp256k1, { htm: 'GET', htu: 'https://h/' })).rejects.toThrow(/unsupported key/)
+    const pss = generateKeyPairSync('rsa-pss', { modulusLength: 2048 })
+    await expect(createProof(pss, { htm: 'GET', htu: 'https://h/' })).rejects.toThrow(/unsupported key/)
+    const x25519 = generateKeyPairSync('x25519')
+    await expect(createProof(x25519, { htm: 'GET', htu: 'https://h/' })).rejects.toThrow(/unsupported key/)
   })
 })

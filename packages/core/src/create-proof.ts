@@ -1,7 +1,14 @@
-import { exportJWK, type JWK } from 'jose'
+import { exportJWK } from 'jose'
 import { type DPoPAlgorithm, isSupportedAlgorithm, keyTypeFor } from './algorithms.js'
-import { calculateAccessTokenHash } from './calculate-access-token-hash.js'
 import { algorithmOfKey } from './key-algorithm.js'
+import { LruCache } from './lru-cache.js'
+import {
+  algorithmOfNodeKey,
+  isNodeKeyObject,
+  type NodeKeyObject,
+  type NodeKeyObjectPair,
+} from './node-key-object.js'
+import { encodeBase64url, encodeTextBase64url, sha256Base64url } from './platform-crypto.js'
 import { signCompact } from './sign-compact.js'
 
 export interface CreateProofOptions {
@@ -28,27 +35,53 @@ export interface DPoPKeyPair {
   publicKey: CryptoKey
 }
 
-// Exporting a public key costs more than signing with ES256: do it once per key.
-const encodedJwks = new WeakMap<CryptoKey, Promise<string>>()
+type SigningKey = CryptoKey | NodeKeyObject
+type PublicKey = CryptoKey | NodeKeyObject
 
-function encodedJwkOf(publicKey: CryptoKey): Promise<string> {
-  let encoded = encodedJwks.get(publicKey)
+// The JWK members a proof's header carries: the public ones of RFC 7518 §6, in one fixed order.
+const PUBLIC_MEMBERS = ['kty', 'crv', 'e', 'n', 'x', 'y'] as const
+
+function encodeHeader(alg: DPoPAlgorithm, jwk: Record<string, unknown>): string {
+  const members: Record<string, unknown> = {}
+  for (const name of PUBLIC_MEMBERS) if (jwk[name] !== undefined) members[name] = jwk[name]
+  return encodeTextBase64url(`{"typ":"dpop+jwt","alg":"${alg}","jwk":${JSON.stringify(members)}}`)
+}
+
+// The encoded protected header of each public key and alg: exporting a key costs more than an ES256
+// signature, and the header never changes, so it is built once.
+const encodedHeaders = new WeakMap<PublicKey, Map<DPoPAlgorithm, string | Promise<string>>>()
+
+function encodedHeaderOf(publicKey: PublicKey, alg: DPoPAlgorithm): string | Promise<string> {
+  let byAlg = encodedHeaders.get(publicKey)
+  if (byAlg === undefined) {
+    byAlg = new Map()
+    encodedHeaders.set(publicKey, byAlg)
+  }
+  let encoded = byAlg.get(alg)
   if (encoded === undefined) {
-    encoded = exportJWK(publicKey).then(({ kty, crv, x, y, e, n }) => {
-      const members: JWK = { kty: kty as string }
-      if (crv !== undefined) members.crv = crv
-      if (e !== undefined) members.e = e
-      if (n !== undefined) members.n = n
-      if (x !== undefined) members.x = x
-      if (y !== undefined) members.y = y
-      return JSON.stringify(members)
-    })
-    encodedJwks.set(publicKey, encoded)
+    if (isNodeKeyObject(publicKey)) {
+      encoded = encodeHeader(alg, publicKey.export({ format: 'jwk' }))
+    } else {
+      const pending = exportJWK(publicKey).then((jwk) => {
+        const header = encodeHeader(alg, jwk as Record<string, unknown>)
+        byAlg.set(alg, header)
+        return header
+      })
+      // A key that cannot be exported must not stay cached as a rejection.
+      pending.catch(() => byAlg.delete(alg))
+      encoded = pending
+    }
+    byAlg.set(alg, encoded)
   }
   return encoded
 }
 
+// htu values repeat (a client calls a few endpoints): remember recent ones, bounded, short ones only.
+const strippedUrls = new LruCache<string, string>(256)
+
 function stripQueryAndFragment(htu: string): string {
+  const remembered = typeof htu === 'string' ? strippedUrls.get(htu) : undefined
+  if (remembered !== undefined) return remembered
   let url: URL
   try {
     url = new URL(htu)
@@ -57,7 +90,9 @@ function stripQueryAndFragment(htu: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new TypeError('createProof: htu must be http(s)')
-  return `${url.origin}${url.pathname}`
+  const stripped = `${url.origin}${url.pathname}`
+  if (htu.length <= 2048) strippedUrls.set(htu, stripped)
+  return stripped
 }
 
 // The claims the proof's own options decide: extra claims never override or inject them. (`nonce` from
@@ -66,8 +101,8 @@ const DPoP_CLAIMS = new Set(['jti', 'htm', 'htu', 'iat', 'ath'])
 // RFC 9110 §9.1: a method is a token.
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
-function signingAlgorithm(key: CryptoKey, requested: DPoPAlgorithm | undefined): DPoPAlgorithm {
-  const derived = algorithmOfKey(key)
+function signingAlgorithm(key: SigningKey, requested: DPoPAlgorithm | undefined): DPoPAlgorithm {
+  const derived = isNodeKeyObject(key) ? algorithmOfNodeKey(key) : algorithmOfKey(key)
   if (requested === undefined) return derived
   // Checked at run time: alg is written into the header JSON, and must be one the key can produce.
   if (!isSupportedAlgorithm(requested)) throw new TypeError('createProof: unsupported alg')
@@ -79,15 +114,32 @@ function signingAlgorithm(key: CryptoKey, requested: DPoPAlgorithm | undefined):
   return requested
 }
 
+// 128-bit jtis drawn from a block of random bytes fetched at once: one call into the CSPRNG per 256 proofs.
+const JTI_BYTES = 16
+let randomBlock = new Uint8Array(0)
+let randomOffset = 0
+
 function randomJti(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16))
-  let out = ''
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0')
-  return out
+  if (randomOffset + JTI_BYTES > randomBlock.length) {
+    randomBlock = crypto.getRandomValues(new Uint8Array(JTI_BYTES * 256))
+    randomOffset = 0
+  }
+  const bytes = randomBlock.subarray(randomOffset, randomOffset + JTI_BYTES)
+  randomOffset += JTI_BYTES
+  return encodeBase64url(bytes)
 }
 
-/** Creates a DPoP proof JWT (RFC 9449 §4.2) signed with `keyPair.privateKey`. */
-export async function createProof(keyPair: DPoPKeyPair, options: CreateProofOptions): Promise<string> {
+/**
+ * Creates a DPoP proof JWT (RFC 9449 §4.2) signed with `keyPair.privateKey`: a Web Crypto key pair, or on
+ * Node a pair of `KeyObject`s.
+ */
+export async function createProof(
+  keyPair: DPoPKeyPair | NodeKeyObjectPair,
+  options: CreateProofOptions,
+): Promise<string> {
+  if (isNodeKeyObject(keyPair.privateKey) && keyPair.privateKey.type !== 'private') {
+    throw new TypeError('createProof: privateKey must be a private key')
+  }
   if (typeof options.htm !== 'string' || !METHOD.test(options.htm)) {
     throw new TypeError('createProof: htm must be an HTTP method')
   }
@@ -99,7 +151,8 @@ export async function createProof(keyPair: DPoPKeyPair, options: CreateProofOpti
     throw new TypeError('createProof: nonce must be a string')
   }
   const alg = signingAlgorithm(keyPair.privateKey, options.alg)
-  const jwk = await encodedJwkOf(keyPair.publicKey)
+  const header = encodedHeaderOf(keyPair.publicKey, alg)
+  const encodedHeader = typeof header === 'string' ? header : await header
   const payload: Record<string, unknown> = {}
   if (options.claims !== undefined) {
     if (typeof options.claims !== 'object' || options.claims === null || Array.isArray(options.claims)) {
@@ -118,13 +171,13 @@ export async function createProof(keyPair: DPoPKeyPair, options: CreateProofOpti
     htu,
     iat: options.iat ?? Math.floor(Date.now() / 1000),
   })
-  if (options.accessToken !== undefined) payload.ath = await calculateAccessTokenHash(options.accessToken)
+  if (options.accessToken !== undefined) {
+    if (typeof options.accessToken !== 'string' || options.accessToken === '') {
+      throw new TypeError('createProof: accessToken must be a non-empty string')
+    }
+    const ath = sha256Base64url(options.accessToken)
+    payload.ath = typeof ath === 'string' ? ath : await ath
+  }
   if (options.nonce !== undefined) payload.nonce = options.nonce
-  // The header is written as text: the exported jwk is encoded once per key, not on every proof.
-  return signCompact(
-    alg,
-    keyPair.privateKey,
-    `{"typ":"dpop+jwt","alg":"${alg}","jwk":${jwk}}`,
-    JSON.stringify(payload),
-  )
+  return signCompact(alg, keyPair.privateKey, encodedHeader, JSON.stringify(payload))
 }

@@ -34,6 +34,7 @@ export { type GenerateKeyPairOptions, generateKeyPair } from './generate-key-pai
 export { algorithmOfKey } from './key-algorithm.js'
 export { type CachedKey, KeyCache } from './key-cache.js'
 export { LruCache } from './lru-cache.js'
+export type { NodeKeyObject, NodeKeyObjectPair } from './node-key-object.js'
 export { htuMatches, normalizeHtu } from './normalize-htu.js'
 export { type AuthorizationCredentials, parseAuthorization } from './parse-authorization.js'
 export { sha256Base64url } from './platform-crypto.js'

@@ -1,5 +1,6 @@
 import { base64url } from 'jose'
 import type { DPoPAlgorithm } from './algorithms.js'
+import { isNodeKeyObject, type NodeKeyObject as SigningKeyObject } from './node-key-object.js'
 import { signatureAlgorithm } from './signature-algorithm.js'
 
 // The few node:crypto functions the fast path uses, declared here so core needs no Node types or imports.
@@ -40,7 +41,14 @@ const nodeCrypto = (
 const nodeBuffer = (
   (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
     'node:buffer',
-  ) as { Buffer: { from(text: string, encoding: 'base64url'): Uint8Array<ArrayBuffer> } } | undefined
+  ) as
+    | {
+        Buffer: {
+          from(text: string, encoding: 'base64url' | 'utf8'): Uint8Array<ArrayBuffer> & NodeBytes
+          from(buffer: ArrayBufferLike, byteOffset: number, length: number): NodeBytes
+        }
+      }
+    | undefined
 )?.Buffer
 
 const encoder = new TextEncoder()
@@ -53,6 +61,20 @@ export function decodeBase64url(text: string): Uint8Array<ArrayBuffer> {
   return nodeBuffer !== undefined
     ? nodeBuffer.from(text, 'base64url')
     : (base64url.decode(text) as Uint8Array<ArrayBuffer>)
+}
+
+/** base64url of bytes (RFC 7515 §2): natively on Node. */
+export function encodeBase64url(bytes: Uint8Array): string {
+  return nodeBuffer !== undefined
+    ? nodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url')
+    : base64url.encode(bytes)
+}
+
+/** base64url of the UTF-8 of `text`: natively on Node. */
+export function encodeTextBase64url(text: string): string {
+  return nodeBuffer !== undefined
+    ? nodeBuffer.from(text, 'utf8').toString('base64url')
+    : base64url.encode(encoder.encode(text))
 }
 
 /** base64url(SHA-256(UTF-8 of `text`)), optionally truncated to `bytes`: synchronous on Node. */
@@ -119,12 +141,19 @@ export function verifySignature(
 
 const signingKeys = new WeakMap<CryptoKey, NodeKeyObject>()
 
-/** Signs a JWS signing input (RFC 7515 §5.1): node:crypto synchronously on Node, Web Crypto elsewhere. */
+/**
+ * Signs a JWS signing input (RFC 7515 §5.1): node:crypto synchronously on Node, Web Crypto elsewhere. A Node
+ * `KeyObject` is used as it is.
+ */
 export async function signData(
   alg: DPoPAlgorithm,
-  privateKey: CryptoKey,
+  privateKey: CryptoKey | SigningKeyObject,
   data: Uint8Array<ArrayBuffer>,
 ): Promise<Uint8Array> {
+  if (isNodeKeyObject(privateKey)) {
+    if (nodeCrypto === undefined) throw new TypeError('a KeyObject can only be used where node:crypto is')
+    return nodeCrypto.sign(NODE_HASH[alg], data, nodeOptions(nodeCrypto, alg, privateKey))
+  }
   if (nodeCrypto !== undefined) {
     let key = signingKeys.get(privateKey)
     if (key === undefined) {

@@ -1,21 +1,21 @@
-import { base64url } from 'jose'
 import type { DPoPAlgorithm } from './algorithms.js'
-import { signData } from './platform-crypto.js'
+import type { NodeKeyObject } from './node-key-object.js'
+import { encodeBase64url, encodeTextBase64url, signData } from './platform-crypto.js'
 
 const encoder = new TextEncoder()
-const encodeSegment = (json: string) => base64url.encode(encoder.encode(json))
 
 /**
- * A JWS Compact Serialization (RFC 7515 §7.1) of a JSON header and payload given as JSON text; the
- * signature is node:crypto's on Node, Web Crypto's elsewhere, over exactly these bytes.
+ * A JWS Compact Serialization (RFC 7515 §7.1) of an encoded header and a payload given as JSON text; the
+ * signature is node:crypto's on Node, Web Crypto's elsewhere, over exactly these bytes. The header comes
+ * encoded because a signer's header rarely changes: callers encode it once.
  */
 export async function signCompact(
   alg: DPoPAlgorithm,
-  privateKey: CryptoKey,
-  headerJson: string,
+  privateKey: CryptoKey | NodeKeyObject,
+  encodedHeader: string,
   payloadJson: string,
 ): Promise<string> {
-  const signingInput = `${encodeSegment(headerJson)}.${encodeSegment(payloadJson)}`
+  const signingInput = `${encodedHeader}.${encodeTextBase64url(payloadJson)}`
   const signature = await signData(alg, privateKey, encoder.encode(signingInput))
-  return `${signingInput}.${base64url.encode(signature)}`
+  return `${signingInput}.${encodeBase64url(signature)}`
 }

@@ -1,5 +1,6 @@
 import { isSupportedAlgorithm, keyTypeFor } from './algorithms.js'
 import { algorithmOfKey } from './key-algorithm.js'
+import { encodeTextBase64url } from './platform-crypto.js'
 import { signCompact } from './sign-compact.js'
 
 /**
@@ -22,7 +23,7 @@ export function signJwt(
   return signCompact(
     requested,
     privateKey,
-    JSON.stringify({ ...header, alg: requested }),
+    encodeTextBase64url(JSON.stringify({ ...header, alg: requested })),
     JSON.stringify(payload),
   )
 }
