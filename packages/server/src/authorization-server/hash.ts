@@ -1,5 +1,4 @@
-import { sha256Base64url } from '@dpop/core'
-import { base64url } from 'jose'
+import { encodeBase64url, sha256Base64url } from '@dpop/core'
 
 /** base64url(SHA-256(text)): how secrets, codes and tokens are stored (synchronous on Node). */
 export async function sha256(text: string): Promise<string> {
@@ -8,7 +7,7 @@ export async function sha256(text: string): Promise<string> {
 
 /** 256 random bits, base64url: codes, tokens, ids. */
 export function randomToken(bytes = 32): string {
-  return base64url.encode(crypto.getRandomValues(new Uint8Array(bytes)))
+  return encodeBase64url(crypto.getRandomValues(new Uint8Array(bytes)))
 }
 
 /**
