@@ -1,11 +1,4 @@
-import { defineConfig } from 'vitest/config'
+import { packageTestConfig } from '../../vitest.shared.js'
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    // Each file starts its own redis-server; one file at a time keeps the shared machine responsive.
-    fileParallelism: false,
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-  },
-})
+// Each file starts its own redis-server; one file at a time keeps the shared machine responsive.
+export default packageTestConfig({ fileParallelism: false })
