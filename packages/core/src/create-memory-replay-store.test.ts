@@ -1,6 +1,16 @@
-import { describe, expect, it } from 'vitest'
+import { base64url } from 'jose'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { createMemoryReplayStore } from './create-memory-replay-store.js'
 import { isDPoPError } from './dpop-error.js'
+
+/** A key as verifyProof derives it: 16 random bytes, base64url. */
+const replayKey = () => base64url.encode(crypto.getRandomValues(new Uint8Array(16)))
+
+const isFull = (error: unknown) =>
+  isDPoPError(error) &&
+  error.code === 'temporarily_unavailable' &&
+  error.reason === 'replay_store_full' &&
+  error.status === 503
 
 describe('RFC 9449 §11.1 in-memory replay store', () => {
   it('answers true once, then false until expiry', async () => {
@@ -73,5 +83,148 @@ describe('RFC 9449 §11.1 in-memory replay store', () => {
 
   it('rejects a bad maxEntries', () => {
     expect(() => createMemoryReplayStore({ maxEntries: 0 })).toThrow(TypeError)
+  })
+
+  it('refuses a key that is not a string', async () => {
+    const store = createMemoryReplayStore({ now: () => 0 })
+    await expect(store.reserve(42 as unknown as string, 1000)).rejects.toThrow(TypeError)
+    expect(store.size).toBe(0)
+  })
+
+  it('answers true once for keys as verifyProof makes them, among many', async () => {
+    let now = 0
+    const store = createMemoryReplayStore({ maxEntries: 20_000, now: () => now })
+    const keys = Array.from({ length: 10_000 }, replayKey)
+    for (const key of keys) expect(await store.reserve(key, 1000)).toBe(true)
+    for (const key of keys) expect(await store.reserve(key, 1000)).toBe(false)
+    expect(store.size).toBe(10_000)
+    now = 1000
+    for (const key of keys.slice(0, 100)) expect(await store.reserve(key, 2000)).toBe(true)
+  })
+
+  it('keeps any other string apart from base64url keys, even from the digest it is stored by', async () => {
+    const store = createMemoryReplayStore({ now: () => 0 })
+    // The store keeps a key that is not 16 bytes of base64url by SHA-256 of its JSON, truncated to 16 bytes.
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('"k"')))
+    const spelled = base64url.encode(digest.subarray(0, 16))
+    expect(await store.reserve('k', 1000)).toBe(true)
+    expect(await store.reserve(spelled, 1000)).toBe(true)
+    expect(await store.reserve('k', 1000)).toBe(false)
+    expect(await store.reserve(spelled, 1000)).toBe(false)
+  })
+
+  it('tells apart keys that are not canonical base64url, lone surrogates and near misses included', async () => {
+    const store = createMemoryReplayStore({ now: () => 0 })
+    const canonical = 'AAECAwQFBgcICQoLDA0ODw'
+    const keys = [
+      '',
+      'k',
+      '\uD800',
+      '\uFFFD',
+      '"\\ud800"',
+      'AAECAwQFBgcICQoLDA0ODx', // the same bytes as `canonical`, spelled with unused bits set
+      'AAECAwQFBgcICQoLDA0ODw=',
+      'AAECAwQFBgcICQoLDA0OD\u0177', // low 7 bits of 'w'
+      canonical,
+    ]
+    for (const key of keys) expect(await store.reserve(key, 1000), JSON.stringify(key)).toBe(true)
+    for (const key of keys) expect(await store.reserve(key, 1000), JSON.stringify(key)).toBe(false)
+    expect(store.size).toBe(keys.length)
+  })
+
+  it('changes nothing when it refuses a reservation for being full', async () => {
+    let now = 0
+    const store = createMemoryReplayStore({ maxEntries: 4, now: () => now })
+    const live = [replayKey(), replayKey(), 'a', 'b']
+    for (const key of live) expect(await store.reserve(key, 1000)).toBe(true)
+    const refused = replayKey()
+    for (const key of [refused, 'c'])
+      expect(isFull(await store.reserve(key, 1000).catch((e: unknown) => e))).toBe(true)
+    expect(store.size).toBe(4)
+    for (const key of live) expect(await store.reserve(key, 1000)).toBe(false)
+    // once the entries expire, the refused key was never held
+    now = 1000
+    expect(await store.reserve(refused, 2000)).toBe(true)
+  })
+
+  it('never fills up with the stale entries of a key reserved again and again', async () => {
+    let now = 0
+    const store = createMemoryReplayStore({ maxEntries: 3, now: () => now })
+    expect(await store.reserve('long', 1_000_000)).toBe(true)
+    for (now = 1; now < 200; now++) {
+      expect(await store.reserve('k', now + 1)).toBe(true)
+      expect(await store.reserve('k', now + 1)).toBe(false)
+    }
+    expect(await store.reserve('long', 1_000_000)).toBe(false)
+    expect(store.size).toBeLessThanOrEqual(3)
+  })
+
+  it('frees expired entries behind a long-lived head at most once a second, then fails closed', async () => {
+    let now = 0
+    const store = createMemoryReplayStore({ maxEntries: 2, now: () => now })
+    expect(await store.reserve('long', 1_000_000)).toBe(true)
+    expect(await store.reserve('short', 10)).toBe(true)
+    now = 10
+    expect(await store.reserve('a', 100)).toBe(true) // a full scan frees 'short'
+    now = 100
+    // 'a' expired, but the last scan was less than a second ago
+    expect(isFull(await store.reserve('b', 5000).catch((e: unknown) => e))).toBe(true)
+    now = 1010
+    expect(await store.reserve('b', 5000)).toBe(true)
+    expect(await store.reserve('long', 1_000_000)).toBe(false)
+  })
+
+  it('agrees with a model of its contract through random reservations', async () => {
+    let now = 0
+    const store = createMemoryReplayStore({ maxEntries: 500, now: () => now })
+    const model = new Map<string, number>()
+    const names = [
+      ...Array.from({ length: 100 }, replayKey),
+      ...Array.from({ length: 100 }, (_, i) => `key-${i}`),
+    ]
+    let random = 99
+    for (let step = 0; step < 20_000; step++) {
+      random = (Math.imul(random, 1103515245) + 12345) >>> 0
+      now += random & 1
+      const key = names[(random >>> 8) % names.length] as string
+      const expiresAt = now + ((random >>> 20) % 50)
+      const held = model.get(key)
+      const expected = held === undefined || held <= now
+      if (expected) model.set(key, expiresAt)
+      expect(await store.reserve(key, expiresAt)).toBe(expected)
+    }
+  })
+})
+
+// Browsers, Deno and workers have no node:crypto: keys that are not base64url are hashed asynchronously.
+describe('in-memory replay store on the Web Crypto path (no node:crypto)', async () => {
+  vi.stubGlobal('process', { ...process, getBuiltinModule: () => undefined })
+  vi.resetModules()
+  const { createMemoryReplayStore: createStore } = await import('./create-memory-replay-store.js')
+  afterAll(() => {
+    vi.unstubAllGlobals()
+    vi.resetModules()
+  })
+
+  it('is atomic under concurrent reservations of one key while hashing it', async () => {
+    const store = createStore()
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        store.reserve(i % 2 === 0 ? 'same' : 'AAECAwQFBgcICQoLDA0ODw', Date.now() + 60_000),
+      ),
+    )
+    expect(results.filter(Boolean)).toHaveLength(2)
+    expect(store.size).toBe(2)
+  })
+
+  it('answers as on Node for keys of every spelling', async () => {
+    let now = 0
+    const store = createStore({ maxEntries: 2, now: () => now })
+    expect(await store.reserve('k', 100)).toBe(true)
+    expect(await store.reserve('k', 100)).toBe(false)
+    expect(await store.reserve('AAECAwQFBgcICQoLDA0ODw', 100)).toBe(true)
+    expect(isFull(await store.reserve('other', 100).catch((e: unknown) => e))).toBe(true)
+    now = 100
+    expect(await store.reserve('k', 200)).toBe(true)
   })
 })

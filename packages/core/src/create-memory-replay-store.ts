@@ -1,4 +1,7 @@
+import { decodeReplayKey } from './decode-replay-key.js'
 import { DPoPError } from './dpop-error.js'
+import { sha256Base64url } from './platform-crypto.js'
+import { ReplayKeyTable } from './replay-key-table.js'
 import type { ReplayStore } from './replay-store.js'
 
 export interface MemoryReplayStoreOptions {
@@ -20,9 +23,13 @@ export interface MemoryReplayStore extends ReplayStore {
 // Expired entries swept from the head on each call: enough to keep up with arrivals, O(1) per call.
 const SWEEP_PER_CALL = 4
 // When full, a scan of every entry (for expired ones behind a long-lived head) runs at most this often,
-// so a store kept full by live entries does not cost O(n) per request.
+// so a store kept full by live entries does not cost O(n) per request (see sweepAll for the exception).
 const FULL_SWEEP_INTERVAL_MS = 1000
-const INITIAL_CAPACITY = 1024
+// Kinds of key in the table: verifyProof's keys (16 bytes of SHA-256 in canonical base64url) by their own
+// bytes, any other string by its SHA-256. Kept apart so that a key spelling the digest of another cannot
+// be taken for it.
+const DECODED = 1
+const DIGEST = 2
 
 /**
  * A bounded in-process replay store for a single server instance. Several instances must share a
@@ -33,94 +40,71 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   if (!Number.isInteger(maxEntries) || maxEntries < 1)
     throw new TypeError('maxEntries must be a positive integer')
   const now = options.now ?? Date.now
-  // The live entries by key. Never iterated on the hot path: a Map keeps deleted slots until it rehashes, and
-  // walking from its head over them made every sweep slower the longer the store ran full.
-  const entries = new Map<string, number>()
-  // The same entries in insertion order, which approximates expiry order (every proof lives for the same
-  // window), in a ring that grows up to maxEntries. Each slot keeps its own expiry: a key reserved again after
-  // expiring leaves a stale slot behind, recognised because the Map no longer holds that expiry for it.
-  let ringKeys: (string | undefined)[] = new Array(Math.min(INITIAL_CAPACITY, maxEntries))
-  let ringExpiries = new Float64Array(ringKeys.length)
-  let head = 0
-  let count = 0
+  // The entries by key and in insertion order (which approximates expiry order: every proof lives for the
+  // same window), in typed arrays that stop growing at the size maxEntries needs: memory stays flat once
+  // full, where a Map kept rehashing as keys came and went.
+  const table = new ReplayKeyTable(maxEntries)
+  // The key of the reservation under way, as four words.
+  const words = new Uint32Array(4)
   let nextFullSweep = Number.NEGATIVE_INFINITY
 
-  function append(key: string, expiresAt: number): void {
-    if (count === ringKeys.length) {
-      const capacity = Math.min(ringKeys.length * 2, maxEntries)
-      const keys: (string | undefined)[] = new Array(capacity)
-      const expiries = new Float64Array(capacity)
-      for (let i = 0; i < count; i++) {
-        const from = (head + i) % ringKeys.length
-        keys[i] = ringKeys[from]
-        expiries[i] = ringExpiries[from] as number
-      }
-      ringKeys = keys
-      ringExpiries = expiries
-      head = 0
-    }
-    const at = (head + count) % ringKeys.length
-    ringKeys[at] = key
-    ringExpiries[at] = expiresAt
-    count++
-  }
-
   function sweep(limit: number, at: number): void {
-    while (count > 0 && limit-- > 0) {
-      const expiresAt = ringExpiries[head] as number
-      if (expiresAt > at) return
-      const key = ringKeys[head] as string
-      if (entries.get(key) === expiresAt) entries.delete(key)
-      ringKeys[head] = undefined
-      head = (head + 1) % ringKeys.length
-      count--
-    }
+    while (table.count > 0 && limit-- > 0 && table.headExpiry <= at) table.dropHead()
   }
 
   // Entries of different lifetimes (stores shared by callers with different windows) are not in expiry
-  // order: an expired entry may sit behind a live one at the head. Rebuild the ring from the live entries.
+  // order: an expired entry may sit behind a live one at the head. Scanning for them is O(entries), so it
+  // waits a second between scans, unless stale entries alone make a quarter of them: that scan pays for itself.
   function sweepAll(at: number): void {
-    if (at < nextFullSweep) return
+    if (at < nextFullSweep && table.stale * 4 < table.count) return
     nextFullSweep = at + FULL_SWEEP_INTERVAL_MS
-    for (const [key, expiresAt] of entries) if (expiresAt <= at) entries.delete(key)
-    ringKeys = new Array(Math.min(Math.max(INITIAL_CAPACITY, entries.size * 2), maxEntries))
-    ringExpiries = new Float64Array(ringKeys.length)
-    head = 0
-    count = 0
-    for (const [key, expiresAt] of entries) append(key, expiresAt)
+    table.compact(at)
   }
 
-  const full = () => entries.size >= maxEntries || count >= maxEntries
+  // Reserves the key in `words`. Synchronous from look-up to insert, so concurrent calls cannot interleave.
+  function reserveWords(kind: number, expiresAt: number): boolean {
+    const at = now()
+    sweep(SWEEP_PER_CALL, at)
+    const slot = table.find(words, 0, kind)
+    if (slot >= 0) {
+      if (table.expiry(slot) > at) return false
+      table.remove(slot)
+    }
+    // Entries count stale ones (keys reserved again after expiring) until they are swept: that is the bound.
+    if (table.count >= maxEntries) {
+      sweep(table.count, at)
+      if (table.count >= maxEntries) sweepAll(at)
+      if (table.count >= maxEntries) {
+        throw new DPoPError('temporarily_unavailable', 'replay_store_full', {
+          status: 503,
+          description: 'replay protection is at capacity',
+        })
+      }
+    }
+    table.add(words, 0, kind, expiresAt)
+    return true
+  }
+
+  function reserveDigest(digest: string, expiresAt: number): boolean {
+    if (!decodeReplayKey(digest, words)) throw new Error('reserve: unexpected digest encoding')
+    return reserveWords(DIGEST, expiresAt)
+  }
 
   return {
     get size() {
-      return entries.size
+      return table.size
     },
     async reserve(key, expiresAt) {
       // An expiry that is not a number would make the entry expired at once (and the proof replayable).
       if (typeof expiresAt !== 'number' || Number.isNaN(expiresAt)) {
         throw new TypeError('reserve: expiresAt must be a number of epoch milliseconds')
       }
-      const at = now()
-      sweep(SWEEP_PER_CALL, at)
-      const existing = entries.get(key)
-      if (existing !== undefined) {
-        if (existing > at) return false
-        entries.delete(key)
-      }
-      if (full()) {
-        sweep(count, at)
-        if (full()) sweepAll(at)
-        if (full()) {
-          throw new DPoPError('temporarily_unavailable', 'replay_store_full', {
-            status: 503,
-            description: 'replay protection is at capacity',
-          })
-        }
-      }
-      entries.set(key, expiresAt)
-      append(key, expiresAt)
-      return true
+      if (typeof key !== 'string') throw new TypeError('reserve: key must be a string')
+      if (decodeReplayKey(key, words)) return reserveWords(DECODED, expiresAt)
+      // Any other key by 16 bytes of its SHA-256 (two distinct keys collide after some 2^64). Hashed as JSON,
+      // which spells every string differently (UTF-8 would read lone surrogates as U+FFFD, two keys as one).
+      const digest = sha256Base64url(JSON.stringify(key), 16)
+      return reserveDigest(typeof digest === 'string' ? digest : await digest, expiresAt)
     },
   }
 }
