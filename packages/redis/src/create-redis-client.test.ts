@@ -10,6 +10,7 @@ describe('createRedisClient', () => {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
+      failoverDetector: true,
     })
     expect(client.options.retryStrategy?.(1)).toBe(100)
     expect(client.options.retryStrategy?.(1000)).toBe(1000)

@@ -18,6 +18,12 @@ export const recommendedRedisOptions = Object.freeze({
   autoResendUnfulfilledCommands: false,
   /** Reconnect forever, backing off to one attempt per second, so no restart is needed. */
   retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+  /**
+   * Sentinel only (ignored otherwise): leave the old master as soon as Sentinel announces the new one
+   * (`+switch-master`), rather than keep writing to it, while it is still up, until Sentinel demotes it
+   * seconds later and those writes are lost.
+   */
+  failoverDetector: true,
 } satisfies RedisOptions)
 
 /**

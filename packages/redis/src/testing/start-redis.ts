@@ -16,6 +16,8 @@ export interface StartedRedis {
 export interface StartRedisOptions {
   /** Extra `redis-server` arguments, e.g. `['--appendonly', 'yes', '--dir', dir]`. @default no persistence */
   args?: readonly string[]
+  /** A config file, passed first (`redis-server <config> …`): Sentinel needs one it can rewrite. */
+  config?: string
 }
 
 async function freePort(): Promise<number> {
@@ -46,6 +48,7 @@ function ping(port: number): Promise<boolean> {
 export async function startRedis(options: StartRedisOptions = {}): Promise<StartedRedis> {
   const port = await freePort()
   const args = [
+    ...(options.config === undefined ? [] : [options.config]),
     '--port',
     String(port),
     '--bind',
