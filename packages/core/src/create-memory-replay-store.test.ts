@@ -227,4 +227,19 @@ describe('in-memory replay store on the Web Crypto path (no node:crypto)', async
     now = 100
     expect(await store.reserve('k', 200)).toBe(true)
   })
+
+  it('reserveSync answers like reserve, sharing its entries, for verifyProof keys and any other key', async () => {
+    let now = 0
+    const store = createMemoryReplayStore({ now: () => now })
+    const key = 'AAAAAAAAAAAAAAAAAAAAAA'
+    expect(store.reserveSync(key, 100)).toBe(true)
+    expect(await store.reserve(key, 100)).toBe(false)
+    expect(store.reserveSync(key, 100)).toBe(false)
+    expect(await store.reserve('any key', 100)).toBe(true)
+    expect(store.reserveSync('any key', 100)).toBe(false) // hashed synchronously on Node
+    now = 100
+    expect(store.reserveSync(key, 200)).toBe(true)
+    expect(() => store.reserveSync(key, Number.NaN)).toThrow(TypeError)
+    expect(() => store.reserveSync(42 as unknown as string, 1)).toThrow(TypeError)
+  })
 })

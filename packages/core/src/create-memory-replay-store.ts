@@ -18,6 +18,8 @@ export interface MemoryReplayStoreOptions {
 export interface MemoryReplayStore extends ReplayStore {
   /** Live and not yet swept entries. */
   readonly size: number
+  /** Always answers for verifyProof's keys; `undefined` only for other keys while Web Crypto hashes them. */
+  reserveSync(key: string, expiresAt: number): boolean | undefined
 }
 
 // Expired entries swept from the head on each call: enough to keep up with arrivals, O(1) per call.
@@ -90,20 +92,33 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     return reserveWords(DIGEST, expiresAt)
   }
 
+  function checkArguments(key: unknown, expiresAt: unknown): asserts key is string {
+    // An expiry that is not a number would make the entry expired at once (and the proof replayable).
+    if (typeof expiresAt !== 'number' || Number.isNaN(expiresAt)) {
+      throw new TypeError('reserve: expiresAt must be a number of epoch milliseconds')
+    }
+    if (typeof key !== 'string') throw new TypeError('reserve: key must be a string')
+  }
+
+  // Any key that is not verifyProof's is kept by 16 bytes of its SHA-256 (two distinct keys collide after some
+  // 2^64). Hashed as JSON, which spells every string differently (UTF-8 would read lone surrogates as U+FFFD,
+  // two keys as one). Synchronous on Node.
+  const digestOf = (key: string) => sha256Base64url(JSON.stringify(key), 16)
+
   return {
     get size() {
       return table.size
     },
-    async reserve(key, expiresAt) {
-      // An expiry that is not a number would make the entry expired at once (and the proof replayable).
-      if (typeof expiresAt !== 'number' || Number.isNaN(expiresAt)) {
-        throw new TypeError('reserve: expiresAt must be a number of epoch milliseconds')
-      }
-      if (typeof key !== 'string') throw new TypeError('reserve: key must be a string')
+    reserveSync(key, expiresAt) {
+      checkArguments(key, expiresAt)
       if (decodeReplayKey(key, words)) return reserveWords(DECODED, expiresAt)
-      // Any other key by 16 bytes of its SHA-256 (two distinct keys collide after some 2^64). Hashed as JSON,
-      // which spells every string differently (UTF-8 would read lone surrogates as U+FFFD, two keys as one).
-      const digest = sha256Base64url(JSON.stringify(key), 16)
+      const digest = digestOf(key)
+      return typeof digest === 'string' ? reserveDigest(digest, expiresAt) : undefined
+    },
+    async reserve(key, expiresAt) {
+      checkArguments(key, expiresAt)
+      if (decodeReplayKey(key, words)) return reserveWords(DECODED, expiresAt)
+      const digest = digestOf(key)
       return reserveDigest(typeof digest === 'string' ? digest : await digest, expiresAt)
     },
   }

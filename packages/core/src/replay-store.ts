@@ -5,4 +5,10 @@
  */
 export interface ReplayStore {
   reserve(key: string, expiresAt: number): Promise<boolean>
+  /**
+   * Optional, for in-process stores: the same reservation answered synchronously, which `verifyProof` then
+   * uses instead of `reserve` (no promise and no extra turn of the event loop per proof). `undefined` means
+   * "cannot answer synchronously": the caller then calls `reserve`. Throws where `reserve` would reject.
+   */
+  reserveSync?(key: string, expiresAt: number): boolean | undefined
 }

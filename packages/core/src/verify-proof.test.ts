@@ -656,6 +656,53 @@ describe('RFC 9449 §11.1: replay of a proof', () => {
     )
     expect(error.status).toBe(503)
   })
+  it("uses a store's synchronous answer when it has one, and reserve when it answers undefined", async () => {
+    const calls: string[] = []
+    const store = (sync: boolean | undefined): ReplayStore => ({
+      reserveSync: () => {
+        calls.push('sync')
+        return sync
+      },
+      reserve: async () => {
+        calls.push('async')
+        return true
+      },
+    })
+    const proof = () => createProof(es256, { htm: 'POST', htu: URL_, iat })
+    await verifyProof(await proof(), post, fresh({ replayStore: store(true) }))
+    expect(calls).toEqual(['sync'])
+    calls.length = 0
+    await verifyProof(await proof(), post, fresh({ replayStore: store(undefined) }))
+    expect(calls).toEqual(['sync', 'async'])
+    await rejects(
+      verifyProof(await proof(), post, fresh({ replayStore: store(false) })),
+      'invalid_dpop_proof',
+      'replay',
+    )
+    for (const answer of ['OK', 1, null]) {
+      const odd = { reserveSync: () => answer, reserve: async () => true } as unknown as ReplayStore
+      await rejects(
+        verifyProof(await proof(), post, fresh({ replayStore: odd })),
+        'invalid_dpop_proof',
+        'replay',
+      )
+    }
+  })
+  it('fails closed with 503 when the synchronous reservation throws', async () => {
+    const store: ReplayStore = {
+      reserveSync: () => {
+        throw new Error('full')
+      },
+      reserve: async () => true,
+    }
+    const proof = await createProof(es256, { htm: 'POST', htu: URL_, iat })
+    const error = await rejects(
+      verifyProof(proof, post, fresh({ replayStore: store })),
+      'temporarily_unavailable',
+      'replay_store_unavailable',
+    )
+    expect(error.status).toBe(503)
+  })
   it('uses a process-wide store by default', async () => {
     // The default store keeps real time, so this case does too.
     const proof = await createProof(es256, { htm: 'POST', htu: URL_ })

@@ -14,6 +14,7 @@ import { LruCache } from './lru-cache.js'
 import { htuMatches } from './normalize-htu.js'
 import { decodeBase64url, sha256Base64url, verifySignature } from './platform-crypto.js'
 import { type PublicJwk, toPublicJwk } from './public-jwk.js'
+import { replayKeyOf } from './replay-key.js'
 import type { ReplayStore } from './replay-store.js'
 import type { DPoPHttpRequest } from './request.js'
 import { parseJsonObject } from './strict-json.js'
@@ -376,12 +377,13 @@ export async function verifyProof(
   if (options.replayStore === undefined) defaultReplayStore ??= createMemoryReplayStore()
   const replayStore = options.replayStore ?? (defaultReplayStore as ReplayStore)
   if (replayStore !== false) {
-    const hashed = sha256Base64url(`${cached.thumbprint}.${jti}`, 16)
-    const replayKey = typeof hashed === 'string' ? hashed : await hashed
+    const key = replayKeyOf(cached.thumbprint, jti)
+    const replayKey = typeof key === 'string' ? key : await key
     const expiresAt = (Math.max(iat, now) + maxAge + clockTolerance) * 1000
     let fresh: boolean
     try {
-      fresh = await replayStore.reserve(replayKey, expiresAt)
+      const answer = replayStore.reserveSync?.(replayKey, expiresAt)
+      fresh = answer === undefined ? await replayStore.reserve(replayKey, expiresAt) : answer
     } catch (cause) {
       throw contextualizeError(
         new DPoPError(

@@ -47,6 +47,9 @@ export function createServerContext(config: ResolvedConfig): ServerContext {
       // Core reserves for the proof's acceptance window; jtiCacheTime may ask for longer.
       reserve: (key, expiresAt) =>
         replayStore.reserve(key, Math.max(expiresAt, now() + dpop.jtiCacheTime * 1000)),
+      // The store's synchronous answer when it has one (the in-memory store does), as core would use it.
+      reserveSync: (key, expiresAt) =>
+        replayStore.reserveSync?.(key, Math.max(expiresAt, now() + dpop.jtiCacheTime * 1000)),
     },
     signingKeys() {
       keys ??= loadSigningKeys(config.signingKeys)
