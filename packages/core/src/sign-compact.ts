@@ -1,8 +1,6 @@
 import type { DPoPAlgorithm } from './algorithms.js'
 import type { NodeKeyObject } from './node-key-object.js'
-import { encodeBase64url, encodeTextBase64url, signData } from './platform-crypto.js'
-
-const encoder = new TextEncoder()
+import { asciiBytes, encodeBase64url, encodeTextBase64url, signData } from './platform-crypto.js'
 
 /**
  * A JWS Compact Serialization (RFC 7515 §7.1) of an encoded header and a payload given as JSON text; the
@@ -16,6 +14,6 @@ export async function signCompact(
   payloadJson: string,
 ): Promise<string> {
   const signingInput = `${encodedHeader}.${encodeTextBase64url(payloadJson)}`
-  const signature = await signData(alg, privateKey, encoder.encode(signingInput))
+  const signature = await signData(alg, privateKey, asciiBytes(signingInput))
   return `${signingInput}.${encodeBase64url(signature)}`
 }

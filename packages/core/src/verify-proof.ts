@@ -12,7 +12,7 @@ import { type ChallengeOptions, contextualizeError, type DPoPErrorContext } from
 import { type CachedKey, KeyCache } from './key-cache.js'
 import { LruCache } from './lru-cache.js'
 import { htuMatches } from './normalize-htu.js'
-import { decodeBase64url, sha256Base64url, verifySignature } from './platform-crypto.js'
+import { asciiBytes, decodeBase64url, sha256Base64url, verifySignature } from './platform-crypto.js'
 import { type PublicJwk, toPublicJwk } from './public-jwk.js'
 import { replayKeyOf } from './replay-key.js'
 import type { ReplayStore } from './replay-store.js'
@@ -91,7 +91,6 @@ export interface VerifiedProof {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
-const encoder = new TextEncoder()
 // Allow-lists already validated, so a list passed on every request is checked once, not copied each time.
 const validatedAlgorithms = new WeakSet<readonly string[]>()
 
@@ -328,7 +327,7 @@ export async function verifyProof(
       cached.key,
       decodeBase64url(signatureSegment),
       // The JWS signing input (RFC 7515 §5.2): the proof up to its second dot, as it arrived.
-      encoder.encode(proof.slice(0, secondDot)),
+      asciiBytes(proof.slice(0, secondDot)),
     )
     valid = typeof verified === 'boolean' ? verified : await verified
   } catch (cause) {
