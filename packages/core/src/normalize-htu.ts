@@ -129,5 +129,7 @@ function normalizeOrNull(url: string): string | null {
 export function htuMatches(claim: string, requestUrl: string): boolean {
   if (typeof claim !== 'string' || typeof requestUrl !== 'string') return false
   const normalizedClaim = normalizeOrNull(claim)
+  // The same text normalizes the same: one look-up when the client sent the URL as the server sees it.
+  if (claim === requestUrl) return normalizedClaim !== null
   return normalizedClaim !== null && normalizedClaim === normalizeOrNull(requestUrl)
 }

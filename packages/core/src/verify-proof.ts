@@ -135,6 +135,18 @@ function decodeSegment(segment: string): Record<string, unknown> | undefined {
 const accessTokenHashes = new LruCache<string, string>(256)
 const MAX_REMEMBERED_TOKEN_LENGTH = 4096
 
+function assertSeconds(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`verifyProof: ${name} must be a non-negative number of seconds`)
+  }
+}
+
+function assertPositiveInteger(name: string, value: unknown): void {
+  if (!Number.isInteger(value) || (value as number) < 1) {
+    throw new TypeError(`verifyProof: ${name} must be a positive integer`)
+  }
+}
+
 /** `ath` of the presented token (RFC 9449 §4.2): remembered, else synchronous on Node. */
 function accessTokenHashOf(accessToken: unknown): string | Promise<string> {
   if (typeof accessToken !== 'string' || accessToken.length === 0) {
@@ -177,28 +189,18 @@ export async function verifyProof(
   const clockTolerance = options.clockTolerance ?? 5
   const maxProofLength = options.maxProofLength ?? 8192
   const maxJtiLength = options.maxJtiLength ?? 256
-  // Caller mistakes: a NaN window would let every iat through, a NaN limit every length.
-  for (const [name, value] of [
-    ['maxAge', maxAge],
-    ['clockTolerance', clockTolerance],
-  ] as const) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new TypeError(`verifyProof: ${name} must be a non-negative number of seconds`)
-    }
-  }
-  for (const [name, value] of [
-    ['maxProofLength', maxProofLength],
-    ['maxJtiLength', maxJtiLength],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new TypeError(`verifyProof: ${name} must be a positive integer`)
-    }
-  }
+  // Caller mistakes: a NaN window would let every iat through, a NaN limit every length. (Plain checks, not a
+  // loop over pairs: this runs on every request and should allocate nothing.)
+  assertSeconds('maxAge', maxAge)
+  assertSeconds('clockTolerance', clockTolerance)
+  assertPositiveInteger('maxProofLength', maxProofLength)
+  assertPositiveInteger('maxJtiLength', maxJtiLength)
   const context = options.context ?? (options.accessToken === undefined ? 'token' : 'resource')
-  const challenge: ChallengeOptions = { algs: algorithms, ...options.challenge }
+  // Only an error needs the challenge parameters.
+  const challengeOf = (): ChallengeOptions => ({ algs: algorithms, ...options.challenge })
 
   const fail = (code: DPoPErrorCode, reason: string, description: string, extra: { nonce?: string } = {}) =>
-    contextualizeError(new DPoPError(code, reason, { description, ...extra }), context, challenge)
+    contextualizeError(new DPoPError(code, reason, { description, ...extra }), context, challengeOf())
   const invalid = (reason: string, description: string) => fail('invalid_dpop_proof', reason, description)
 
   // §4.3 step 1: exactly one DPoP header. Node joins repeated header lines with ", ", which a compact JWS
@@ -337,7 +339,7 @@ export async function verifyProof(
         cause,
       }),
       context,
-      challenge,
+      challengeOf(),
     )
   }
   if (!valid) throw invalid('signature', 'DPoP proof signature is invalid')
@@ -394,7 +396,7 @@ export async function verifyProof(
           },
         ),
         context,
-        challenge,
+        challengeOf(),
       )
     }
     // Only an explicit `true` reserves: a store answering anything else fails closed.
