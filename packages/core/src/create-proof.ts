@@ -1,5 +1,6 @@
 import { exportJWK } from 'jose'
 import { type DPoPAlgorithm, isSupportedAlgorithm, keyTypeFor } from './algorithms.js'
+import { accessTokenHash } from './calculate-access-token-hash.js'
 import { algorithmOfKey } from './key-algorithm.js'
 import { LruCache } from './lru-cache.js'
 import {
@@ -8,7 +9,7 @@ import {
   type NodeKeyObject,
   type NodeKeyObjectPair,
 } from './node-key-object.js'
-import { encodeBase64url, encodeTextBase64url, sha256Base64url } from './platform-crypto.js'
+import { encodeBase64url, encodeTextBase64url } from './platform-crypto.js'
 import { signCompact } from './sign-compact.js'
 
 export interface CreateProofOptions {
@@ -172,10 +173,7 @@ export async function createProof(
     iat: options.iat ?? Math.floor(Date.now() / 1000),
   })
   if (options.accessToken !== undefined) {
-    if (typeof options.accessToken !== 'string' || options.accessToken === '') {
-      throw new TypeError('createProof: accessToken must be a non-empty string')
-    }
-    const ath = sha256Base64url(options.accessToken)
+    const ath = accessTokenHash(options.accessToken)
     payload.ath = typeof ath === 'string' ? ath : await ath
   }
   if (options.nonce !== undefined) payload.nonce = options.nonce

@@ -4,6 +4,7 @@ import {
   type DPoPAlgorithm,
   isSupportedAlgorithm,
 } from './algorithms.js'
+import { accessTokenHash } from './calculate-access-token-hash.js'
 import { isCanonicalBase64url } from './canonical-base64url.js'
 import { createMemoryReplayStore } from './create-memory-replay-store.js'
 import type { NonceSource } from './create-nonce-source.js'
@@ -12,7 +13,7 @@ import { type ChallengeOptions, contextualizeError, type DPoPErrorContext } from
 import { type CachedKey, KeyCache } from './key-cache.js'
 import { LruCache } from './lru-cache.js'
 import { htuMatches } from './normalize-htu.js'
-import { asciiBytes, decodeBase64url, sha256Base64url, verifySignature } from './platform-crypto.js'
+import { asciiBytes, decodeBase64url, verifySignature } from './platform-crypto.js'
 import { type PublicJwk, toPublicJwk } from './public-jwk.js'
 import { replayKeyOf } from './replay-key.js'
 import type { ReplayStore } from './replay-store.js'
@@ -148,13 +149,10 @@ function assertPositiveInteger(name: string, value: unknown): void {
 }
 
 /** `ath` of the presented token (RFC 9449 §4.2): remembered, else synchronous on Node. */
-function accessTokenHashOf(accessToken: unknown): string | Promise<string> {
-  if (typeof accessToken !== 'string' || accessToken.length === 0) {
-    throw new TypeError('accessToken must be a non-empty string')
-  }
+function accessTokenHashOf(accessToken: string): string | Promise<string> {
   const remembered = accessTokenHashes.get(accessToken)
   if (remembered !== undefined) return remembered
-  const hash = sha256Base64url(accessToken)
+  const hash = accessTokenHash(accessToken)
   if (accessToken.length <= MAX_REMEMBERED_TOKEN_LENGTH) {
     if (typeof hash === 'string') accessTokenHashes.set(accessToken, hash)
     else
