@@ -1,0 +1,69 @@
+import type { NonceRequirement, ReplayStore } from '@dpop/core'
+import type { JSONWebKeySet, RemoteJWKSetOptions } from 'jose'
+import type { AccessTokenVerifier } from './access-token-claims.js'
+import type { IntrospectionOptions } from './create-introspection-verifier.js'
+
+export interface ResourceMetadataOptions {
+  /** The resource identifier (RFC 9728 §1.2): an https URL without fragment. */
+  resource: string
+  /** Issuers of the authorization servers that issue tokens for this resource. */
+  authorizationServers?: readonly string[]
+  scopesSupported?: readonly string[]
+  /** Where the metadata document is served. @default the RFC 9728 §3.1 well-known URL of `resource` */
+  documentUrl?: string
+}
+
+export interface TokenCacheOptions {
+  /** Verified tokens kept. @default 10_000 */
+  maxEntries?: number
+  /** Longest a verification is reused, in seconds, even if `exp` is later (bounds how late a revocation is seen). @default 300 */
+  maxAge?: number
+}
+
+export interface ResourceGuardOptions {
+  /** Verify JWT access tokens (RFC 9068) with this local key set. One of `jwks`, `jwksUri`, `introspection`, `verifyAccessToken`. */
+  jwks?: JSONWebKeySet
+  /** Verify JWT access tokens with a remote key set, cached and re-fetched on an unknown `kid`. */
+  jwksUri?: string | URL
+  /** Cache and timeout settings of the remote key set (jose `createRemoteJWKSet`). */
+  remoteJwks?: RemoteJWKSetOptions
+  /** Accepted `iss` (required with `jwks`/`jwksUri`, RFC 9068 §4; checked when given in other modes). */
+  issuer?: string | readonly string[]
+  /** Accepted `aud`: this resource (required with `jwks`/`jwksUri`, RFC 9068 §4; checked when given in other modes). */
+  audience?: string | readonly string[]
+  /** Require `typ: at+jwt` on JWT access tokens (RFC 9068 §2.1). @default true */
+  requireAccessTokenType?: boolean
+  /** Signing algorithms accepted on JWT access tokens. @default the asymmetric JWS algorithms */
+  accessTokenAlgorithms?: readonly string[]
+  /** Verify tokens by RFC 7662 introspection. */
+  introspection?: IntrospectionOptions
+  /** Verify tokens yourself: return the claims or throw (any non-`DPoPError` means `invalid_token`). */
+  verifyAccessToken?: AccessTokenVerifier
+  /** Cache of verified token claims, keyed by token hash. `false` verifies on every request. */
+  tokenCache?: TokenCacheOptions | false
+  /**
+   * Also accept unbound tokens with the `Bearer` scheme (RFC 9449 §7.2 mixed mode); challenges then offer
+   * `Bearer` too. A bound token sent as `Bearer` is always rejected; a `DPoP` header sent with an unbound
+   * `Bearer` token is ignored (a proof cannot bind a token that names no key).
+   * @default false
+   */
+  allowBearer?: boolean
+  /** Scopes every request needs; `authenticate` may add more. */
+  requiredScopes?: readonly string[]
+  /** Proof algorithms accepted and advertised in `algs` (RFC 9449 §7.1). @default core's DEFAULT_ALGORITHMS */
+  algorithms?: readonly string[]
+  /** Proof time frame in seconds (RFC 9449 §11.1). @default 300 */
+  maxAge?: number
+  /** How far a proof's `iat` may lie in the future, in seconds. @default 5 */
+  clockTolerance?: number
+  /** Where proof `jti`s are reserved; share one between instances. @default a new in-memory store per guard */
+  replayStore?: ReplayStore
+  /** Resource server nonces (RFC 9449 §9). */
+  nonce?: NonceRequirement
+  /** `realm` of the challenge. */
+  realm?: string
+  /** RFC 9728 metadata: adds `resource_metadata` to challenges (§5.1) and enables `metadata()`. */
+  resourceMetadata?: ResourceMetadataOptions
+  /** Clock in epoch milliseconds, for proofs and token expiry alike. @default Date.now */
+  now?: () => number
+}
