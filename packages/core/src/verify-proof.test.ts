@@ -1,4 +1,4 @@
-import { exportJWK } from 'jose'
+import { base64url, exportJWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { DPoPAlgorithm } from './algorithms.js'
 import { calculateAccessTokenHash } from './calculate-access-token-hash.js'
@@ -116,6 +116,42 @@ describe('RFC 9449 §4.3 step 2: a well-formed JWT', () => {
     ['empty string', ''],
   ])('rejects %s', async (_, proof) => {
     await rejects(verifyProof(proof, post, fresh()), 'invalid_dpop_proof', 'malformed')
+  })
+  it.each([
+    ['a padded payload', (segment: string) => `${segment}${'='.repeat((4 - (segment.length % 4)) % 4 || 2)}`],
+    ['a payload with a space inside', (segment: string) => `${segment.slice(0, 8)} ${segment.slice(8)}`],
+    ['a payload with a tab inside', (segment: string) => `${segment.slice(0, 8)}\t${segment.slice(8)}`],
+  ])('RFC 7515 §2: rejects %s, signed over the bytes sent, as bad base64url', async (_, spoil) => {
+    const headerSegment = base64url.encode(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk }))
+    const payloadSegment = spoil(base64url.encode(JSON.stringify(claims())))
+    const input = `${headerSegment}.${payloadSegment}`
+    const signature = await crypto.subtle.sign(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      es256.privateKey,
+      new TextEncoder().encode(input),
+    )
+    const error = await rejects(
+      verifyProof(`${input}.${base64url.encode(new Uint8Array(signature))}`, post, fresh()),
+      'invalid_dpop_proof',
+      'malformed',
+    )
+    expect(error.description).toBe(
+      'DPoP proof payload segment is not base64url (RFC 7515 §2: no padding, whitespace or other characters)',
+    )
+  })
+  it('names a padded header segment as bad base64url, a non-JSON one as not JSON', async () => {
+    const padded = await rejects(
+      verifyProof('eyJhbGciOiJFUzI1NiJ9=.e30.abc', post, fresh()),
+      'invalid_dpop_proof',
+      'malformed',
+    )
+    expect(padded.description).toMatch(/^DPoP proof header segment is not base64url/)
+    const notJson = await rejects(
+      verifyProof('bm90IGpzb24.e30.abc', post, fresh()),
+      'invalid_dpop_proof',
+      'malformed',
+    )
+    expect(notJson.description).toBe('DPoP proof header is not a JSON object')
   })
   it('rejects a JSON array payload', async () => {
     const proof = await signed({}, [claims()])

@@ -132,6 +132,13 @@ function decodeSegment(segment: string): Record<string, unknown> | undefined {
   }
 }
 
+/** Names the real cause of an undecodable segment (padding or whitespace is not base64url, RFC 7515 §2). */
+function undecodable(part: 'header' | 'payload', segment: string): string {
+  return isCanonicalBase64url(segment)
+    ? `DPoP proof ${part} is not a JSON object`
+    : `DPoP proof ${part} segment is not base64url (RFC 7515 §2: no padding, whitespace or other characters)`
+}
+
 // A client presents one access token with many proofs: its `ath` is remembered (bounded, short tokens only).
 const accessTokenHashes = new LruCache<string, string>(256)
 const MAX_REMEMBERED_TOKEN_LENGTH = 4096
@@ -228,9 +235,9 @@ export async function verifyProof(
   if (!isCanonicalBase64url(signatureSegment)) throw invalid('malformed', 'DPoP proof is not a compact JWS')
   const checked = checkedHeaders.get(protectedSegment)
   const header = checked?.header ?? decodeSegment(protectedSegment)
-  if (header === undefined) throw invalid('malformed', 'DPoP proof header is not a JSON object')
+  if (header === undefined) throw invalid('malformed', undecodable('header', protectedSegment))
   const claims = decodeSegment(payloadSegment)
-  if (claims === undefined) throw invalid('malformed', 'DPoP proof payload is not a JSON object')
+  if (claims === undefined) throw invalid('malformed', undecodable('payload', payloadSegment))
 
   // Steps 4-7: typ, alg, jwk.
   let alg: DPoPAlgorithm
