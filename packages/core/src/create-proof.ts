@@ -1,5 +1,5 @@
 import { exportJWK } from 'jose'
-import { type DPoPAlgorithm, isSupportedAlgorithm, keyTypeFor } from './algorithms.js'
+import { type DPoPAlgorithm, isSupportedAlgorithm, keyFitsAlgorithm, keyTypeFor } from './algorithms.js'
 import { accessTokenHash } from './calculate-access-token-hash.js'
 import { algorithmOfKey } from './key-algorithm.js'
 import { LruCache } from './lru-cache.js'
@@ -27,7 +27,10 @@ export interface CreateProofOptions {
   iat?: number
   /** More claims. They cannot set `jti`, `htm`, `htu`, `iat` or `ath`; the `nonce` option wins over theirs. */
   claims?: Record<string, unknown>
-  /** Overrides the `alg` read from the key (for keys whose algorithm does not fix the hash); must fit the key. */
+  /**
+   * Overrides the `alg` read from the key; must fit the key: another hash for an RSA key, `Ed25519` (RFC 9864)
+   * instead of `EdDSA` for an Ed25519 key, `EdDSA` instead of `Ed448` for an Ed448 key.
+   */
   alg?: DPoPAlgorithm
 }
 
@@ -107,9 +110,9 @@ function signingAlgorithm(key: SigningKey, requested: DPoPAlgorithm | undefined)
   if (requested === undefined) return derived
   // Checked at run time: alg is written into the header JSON, and must be one the key can produce.
   if (!isSupportedAlgorithm(requested)) throw new TypeError('createProof: unsupported alg')
-  const wanted = keyTypeFor(requested)
+  // The key's own type: its default alg is always the one bound to its curve.
   const actual = keyTypeFor(derived)
-  if (wanted.kty !== actual.kty || wanted.crv !== actual.crv) {
+  if (!keyFitsAlgorithm(requested, actual.kty, actual.crv)) {
     throw new TypeError('createProof: alg does not fit the key')
   }
   return requested

@@ -13,12 +13,16 @@ export interface GenerateKeyPairOptions {
   modulusLength?: number
 }
 
-/** Generates a DPoP key pair for `alg`; the private key is non-extractable by default. */
+/**
+ * Generates a DPoP key pair for `alg` (`EdDSA` and `Ed25519`: an Ed25519 key; `Ed448`: an Ed448 key, where
+ * the runtime supports it); the private key is non-extractable by default.
+ */
 export async function generateKeyPair(
   alg: DPoPAlgorithm = 'ES256',
   options: GenerateKeyPairOptions = {},
 ): Promise<CryptoKeyPair> {
   if (!isSupportedAlgorithm(alg)) throw new TypeError('generateKeyPair: unsupported algorithm')
+  const extractable = options.extractable ?? false
   const modulusLength = options.modulusLength ?? 2048
   if (alg.startsWith('RS') || alg.startsWith('PS')) {
     if (
@@ -29,8 +33,15 @@ export async function generateKeyPair(
       throw new TypeError('generateKeyPair: modulusLength must be from 2048 to 8192')
     }
   }
+  // jose has no Ed448: Web Crypto makes the key (Node's Web Crypto warns once that Ed448 is experimental).
+  if (alg === 'Ed448') {
+    return crypto.subtle.generateKey({ name: 'Ed448' }, extractable, [
+      'sign',
+      'verify',
+    ]) as Promise<CryptoKeyPair>
+  }
   const pair = await joseGenerateKeyPair(alg, {
-    extractable: options.extractable ?? false,
+    extractable,
     modulusLength,
     ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}),
   })

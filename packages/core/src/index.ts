@@ -3,6 +3,7 @@ export {
   DEFAULT_ALGORITHMS,
   type DPoPAlgorithm,
   isSupportedAlgorithm,
+  keyFitsAlgorithm,
   MAX_RSA_MODULUS_BITS,
   MIN_RSA_MODULUS_BITS,
   SUPPORTED_ALGORITHMS,
@@ -31,6 +32,7 @@ export {
   statusFor,
 } from './error-context.js'
 export { type GenerateKeyPairOptions, generateKeyPair } from './generate-key-pair.js'
+export { type ImportJwkOptions, importJwk } from './import-jwk.js'
 export { algorithmOfKey } from './key-algorithm.js'
 export { type CachedKey, KeyCache } from './key-cache.js'
 export { LruCache } from './lru-cache.js'

@@ -12,8 +12,12 @@ export function algorithmOfKey(key: CryptoKey): DPoPAlgorithm {
       if (alg) return alg
       break
     }
+    // An Ed25519 key signs the widely accepted `EdDSA` unless asked for `Ed25519` (RFC 9864 §2); an Ed448
+    // key its fully-specified identifier.
     case 'Ed25519':
       return 'EdDSA'
+    case 'Ed448':
+      return 'Ed448'
     case 'RSASSA-PKCS1-v1_5':
       if (bits === '256' || bits === '384' || bits === '512') return `RS${bits}`
       break
@@ -22,6 +26,6 @@ export function algorithmOfKey(key: CryptoKey): DPoPAlgorithm {
       break
   }
   throw new TypeError(
-    'unsupported key: use an ECDSA P-256/384/521, Ed25519, RSASSA-PKCS1-v1_5 or RSA-PSS key',
+    'unsupported key: use an ECDSA P-256/384/521, Ed25519, Ed448, RSASSA-PKCS1-v1_5 or RSA-PSS key',
   )
 }

@@ -1,7 +1,12 @@
 import { importJWK } from 'jose'
 import type { DPoPAlgorithm } from './algorithms.js'
 import { LruCache } from './lru-cache.js'
-import { sha256Base64url, toVerificationKey, type VerificationKey } from './platform-crypto.js'
+import {
+  ed448VerificationKey,
+  sha256Base64url,
+  toVerificationKey,
+  type VerificationKey,
+} from './platform-crypto.js'
 import { canonicalJwk, type PublicJwk } from './public-jwk.js'
 
 export interface CachedKey {
@@ -26,12 +31,15 @@ export class KeyCache {
     const cached = this.#cache.get(cacheKey)
     if (cached !== undefined) return cached
     const entry = (async () => {
-      const [cryptoKey, thumbprint] = await Promise.all([
-        importJWK({ ...jwk, ext: true }, alg) as Promise<CryptoKey>,
+      const [key, thumbprint] = await Promise.all([
+        // jose has no Ed448: node:crypto imports it.
+        jwk.kty === 'OKP' && jwk.crv === 'Ed448'
+          ? ed448VerificationKey(jwk.x)
+          : (importJWK({ ...jwk, ext: true }, alg) as Promise<CryptoKey>).then(toVerificationKey),
         // The thumbprint is SHA-256 of exactly this canonical form (RFC 7638 §3).
         sha256Base64url(canonical),
       ])
-      return { key: toVerificationKey(cryptoKey), thumbprint }
+      return { key, thumbprint }
     })()
     this.#cache.set(cacheKey, entry)
     entry.then(

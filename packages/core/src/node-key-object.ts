@@ -44,11 +44,13 @@ export function algorithmOfNodeKey(key: NodeKeyObject): DPoPAlgorithm {
     }
     case 'ed25519':
       return 'EdDSA'
+    case 'ed448':
+      return 'Ed448'
     case 'rsa':
       return 'RS256'
   }
   // An 'rsa-pss' KeyObject cannot be exported as a JWK by Node: an 'rsa' key signs PS256 with { alg }.
   throw new TypeError(
-    'unsupported key: use an EC P-256/384/521, Ed25519 or RSA KeyObject (an "rsa" key signs PS256 with alg)',
+    'unsupported key: use an EC P-256/384/521, Ed25519, Ed448 or RSA KeyObject (an "rsa" key signs PS256 with alg)',
   )
 }

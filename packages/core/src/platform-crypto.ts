@@ -27,6 +27,7 @@ interface NodeCrypto {
     signature: Uint8Array,
   ): boolean
   KeyObject: { from(key: CryptoKey): NodeKeyObject }
+  createPublicKey(input: { key: Record<string, string>; format: 'jwk' }): NodeKeyObject
   constants: { RSA_PKCS1_PSS_PADDING: number }
 }
 
@@ -52,6 +53,44 @@ const nodeBuffer = (
 )?.Buffer
 
 const encoder = new TextEncoder()
+
+// RFC 8032 §7.4, test 1 ("Blank"): an Ed448 public key and its signature of the empty message.
+const ED448_TEST_KEY = 'X9dEm1m0Yf0s54fsYWrUah2hNCSFpw4fig6nXYDpZ3jt8SR2m0bHBhvWeD3x5Q9s0foavq_oJWGA'
+const ED448_TEST_SIGNATURE =
+  'Uzo39rvkVyUfAjwNiPl2ri37UEqEPjTSB0_YI9QaWR8rIz8DT2KCgfL9eiLd1H14KMWb0KIb_TmA_w0gKNSxip32PgBsXRwtNFuSXY3AC0EEhS25msXHzdqFMKEToPTbthFJ8FpzYyaMcdlYCP8uZSYA'
+
+/**
+ * Whether node:crypto verifies Ed448 (RFC 8032) signatures: checked once, on a known-good signature. Web
+ * Crypto's Ed448 is not used (browsers lack it, and Node marks it experimental).
+ */
+export const ed448Verifiable: boolean = (() => {
+  if (nodeCrypto === undefined || nodeBuffer === undefined) return false
+  try {
+    const key = nodeCrypto.createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed448', x: ED448_TEST_KEY },
+      format: 'jwk',
+    })
+    return nodeCrypto.verify(
+      null,
+      new Uint8Array(0),
+      { key },
+      nodeBuffer.from(ED448_TEST_SIGNATURE, 'base64url'),
+    )
+  } catch {
+    return false
+  }
+})()
+
+/** An Ed448 public key (its JWK `x`) ready for `verifySignature`: on Node only (see `ed448Verifiable`). */
+export function ed448VerificationKey(x: string): VerificationKey {
+  if (!ed448Verifiable || nodeCrypto === undefined) {
+    throw new TypeError('Ed448 signatures cannot be verified in this runtime')
+  }
+  return {
+    cryptoKey: undefined,
+    nodeKey: nodeCrypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed448', x }, format: 'jwk' }),
+  }
+}
 
 /**
  * Decodes base64url the caller has already checked to be canonical: natively on Node (jose's portable
@@ -100,11 +139,13 @@ export function sha256Base64url(text: string, bytes?: number): string | Promise<
   })
 }
 
-/** A public key ready for both paths: the Web Crypto key, and on Node its KeyObject for synchronous verify. */
-export interface VerificationKey {
-  cryptoKey: CryptoKey
-  nodeKey: NodeKeyObject | undefined
-}
+/**
+ * A public key ready for both paths: the Web Crypto key, and on Node its KeyObject for synchronous verify
+ * (an Ed448 key has only the KeyObject).
+ */
+export type VerificationKey =
+  | { cryptoKey: CryptoKey; nodeKey: NodeKeyObject | undefined }
+  | { cryptoKey: undefined; nodeKey: NodeKeyObject }
 
 export function toVerificationKey(cryptoKey: CryptoKey): VerificationKey {
   return { cryptoKey, nodeKey: nodeCrypto?.KeyObject.from(cryptoKey) }
@@ -122,16 +163,21 @@ const NODE_HASH: Record<DPoPAlgorithm, string | null> = {
   RS512: 'sha512',
   EdDSA: null,
   Ed25519: null,
+  Ed448: null,
 }
 
 function nodeOptions(node: NodeCrypto, alg: DPoPAlgorithm, key: NodeKeyObject) {
-  if (alg[0] === 'E' && alg !== 'EdDSA' && alg !== 'Ed25519')
-    return { key, dsaEncoding: 'ieee-p1363' as const }
+  if (alg[0] === 'E' && alg[1] === 'S') return { key, dsaEncoding: 'ieee-p1363' as const }
   if (alg[0] === 'P') {
     const { saltLength } = signatureAlgorithm(alg) as RsaPssParams
     return { key, padding: node.constants.RSA_PKCS1_PSS_PADDING, saltLength }
   }
   return { key }
+}
+
+// `EdDSA` is whichever Edwards curve the key is on (RFC 8037 §3.1).
+function webAlgorithm(alg: DPoPAlgorithm, key: CryptoKey) {
+  return alg === 'EdDSA' ? { name: key.algorithm.name } : signatureAlgorithm(alg)
 }
 
 /** Verifies a JWS signature (RFC 7518 §3): node:crypto synchronously on Node, Web Crypto elsewhere. */
@@ -144,7 +190,8 @@ export function verifySignature(
   if (nodeCrypto !== undefined && key.nodeKey !== undefined) {
     return nodeCrypto.verify(NODE_HASH[alg], data, nodeOptions(nodeCrypto, alg, key.nodeKey), signature)
   }
-  return crypto.subtle.verify(signatureAlgorithm(alg), key.cryptoKey, signature, data)
+  if (key.cryptoKey === undefined) throw new TypeError('a KeyObject can only be used where node:crypto is')
+  return crypto.subtle.verify(webAlgorithm(alg, key.cryptoKey), key.cryptoKey, signature, data)
 }
 
 const signingKeys = new WeakMap<CryptoKey, NodeKeyObject>()
@@ -170,5 +217,5 @@ export async function signData(
     }
     return nodeCrypto.sign(NODE_HASH[alg], data, nodeOptions(nodeCrypto, alg, key))
   }
-  return new Uint8Array(await crypto.subtle.sign(signatureAlgorithm(alg), privateKey, data))
+  return new Uint8Array(await crypto.subtle.sign(webAlgorithm(alg, privateKey), privateKey, data))
 }

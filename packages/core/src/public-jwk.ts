@@ -1,5 +1,10 @@
 import { base64url } from 'jose'
-import { type DPoPAlgorithm, keyTypeFor, MAX_RSA_MODULUS_BITS, MIN_RSA_MODULUS_BITS } from './algorithms.js'
+import {
+  type DPoPAlgorithm,
+  keyFitsAlgorithm,
+  MAX_RSA_MODULUS_BITS,
+  MIN_RSA_MODULUS_BITS,
+} from './algorithms.js'
 import { isCanonicalBase64url } from './canonical-base64url.js'
 
 /** The required public members of a JWK (RFC 7638 §3.2), nothing else. */
@@ -17,7 +22,13 @@ export type JwkProblem =
   | 'jwk_weak'
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const
-const COORDINATE_BYTES: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66, Ed25519: 32 }
+const COORDINATE_BYTES: Record<string, number> = {
+  'P-256': 32,
+  'P-384': 48,
+  'P-521': 66,
+  Ed25519: 32,
+  Ed448: 57,
+}
 // Longest canonical encoding of the largest modulus accepted, checked before decoding anything.
 const MAX_MODULUS_CHARACTERS = Math.ceil((MAX_RSA_MODULUS_BITS / 8) * (4 / 3))
 
@@ -66,22 +77,22 @@ export function toPublicJwk(jwk: unknown, alg: DPoPAlgorithm): PublicJwk | JwkPr
   const members = jwk as Record<string, unknown>
   if (members.kty === 'oct') return 'jwk_symmetric'
   for (const name of PRIVATE_MEMBERS) if (name in members) return 'jwk_private'
-  const expected = keyTypeFor(alg)
-  if (members.kty !== expected.kty) return 'jwk_mismatch'
-  if (expected.crv !== undefined && members.crv !== expected.crv) return 'jwk_mismatch'
+  // The key must fit alg: its type, and its curve (an `Ed25519` proof with an Ed448 key is refused, RFC 9864 §2).
+  if (!keyFitsAlgorithm(alg, members.kty, members.crv)) return 'jwk_mismatch'
   if (members.use !== undefined && members.use !== 'sig') return 'jwk_mismatch'
   if (members.alg !== undefined && members.alg !== alg) return 'jwk_mismatch'
 
-  if (expected.kty === 'RSA') {
+  if (members.kty === 'RSA') {
     const problem = rsaProblem(members.n, members.e)
     if (problem !== undefined) return problem
     return { kty: 'RSA', e: members.e as string, n: members.n as string }
   }
-  const coordinateBytes = COORDINATE_BYTES[expected.crv as string]
+  const crv = members.crv as string
+  const coordinateBytes = COORDINATE_BYTES[crv]
   if (decodedLength(members.x) !== coordinateBytes) return 'jwk_invalid'
-  if (expected.kty === 'OKP') return { kty: 'OKP', crv: expected.crv as string, x: members.x as string }
+  if (members.kty === 'OKP') return { kty: 'OKP', crv, x: members.x as string }
   if (decodedLength(members.y) !== coordinateBytes) return 'jwk_invalid'
-  return { kty: 'EC', crv: expected.crv as string, x: members.x as string, y: members.y as string }
+  return { kty: 'EC', crv, x: members.x as string, y: members.y as string }
 }
 
 /** The RFC 7638 canonical JSON of a public JWK: required members in lexicographic order. */

@@ -1,4 +1,4 @@
-import { isSupportedAlgorithm, keyTypeFor } from './algorithms.js'
+import { isSupportedAlgorithm, keyFitsAlgorithm, keyTypeFor } from './algorithms.js'
 import { algorithmOfKey } from './key-algorithm.js'
 import { encodeTextBase64url } from './platform-crypto.js'
 import { signCompact } from './sign-compact.js'
@@ -16,9 +16,8 @@ export function signJwt(
   const derived = algorithmOfKey(privateKey)
   const requested = header.alg ?? derived
   if (!isSupportedAlgorithm(requested)) throw new TypeError('signJwt: unsupported alg')
-  const wanted = keyTypeFor(requested)
   const actual = keyTypeFor(derived)
-  if (wanted.kty !== actual.kty || wanted.crv !== actual.crv)
+  if (!keyFitsAlgorithm(requested, actual.kty, actual.crv))
     throw new TypeError('signJwt: alg does not fit the key')
   return signCompact(
     requested,

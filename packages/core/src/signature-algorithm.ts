@@ -19,8 +19,11 @@ export function signatureAlgorithm(alg: DPoPAlgorithm): AlgorithmIdentifier | Ec
     case 'RS384':
     case 'RS512':
       return { name: 'RSASSA-PKCS1-v1_5' }
+    // EdDSA: Ed25519 here; a signer with an Ed448 key names the key's curve instead (RFC 8037 §3.1).
     case 'EdDSA':
     case 'Ed25519':
       return { name: 'Ed25519' }
+    case 'Ed448':
+      return { name: 'Ed448' }
   }
 }

@@ -30,7 +30,7 @@ export interface NonceRequirement {
 }
 
 export interface VerifyProofOptions {
-  /** Accepted `alg` values (RFC 9449 §4.3 step 5). @default ['ES256','ES384','ES512','PS256','RS256','EdDSA'] */
+  /** Accepted `alg` values (RFC 9449 §4.3 step 5). @default DEFAULT_ALGORITHMS (every asymmetric algorithm the runtime verifies) */
   algorithms?: readonly string[]
   /** Proof time frame: how old `iat` may be, in seconds (§4.3 step 11, §11.1). @default 300 */
   maxAge?: number

@@ -15,12 +15,18 @@ describe('RFC 9449 §4.3 on the Web Crypto path (no node:crypto)', async () => {
     expect(getBuiltinModule).toHaveBeenCalledWith('node:crypto')
   })
 
-  for (const alg of ['ES256', 'EdDSA', 'PS256', 'RS256'] as const) {
+  it('never advertises Ed448 without node:crypto to verify it, and refuses it as configuration', () => {
+    expect(core.DEFAULT_ALGORITHMS).toContain('Ed25519')
+    expect(core.DEFAULT_ALGORITHMS).not.toContain('Ed448')
+    expect(() => core.assertAlgorithms(['Ed448'])).toThrow(/cannot be verified in this runtime/)
+  })
+
+  for (const alg of ['ES256', 'EdDSA', 'Ed25519', 'PS256', 'RS256'] as const) {
     it(`creates and verifies ${alg} proofs, and rejects a forged one`, async () => {
       const keyPair = await core.generateKeyPair(alg)
       const url = 'https://rs.example.com/api'
       const request = { method: 'GET', url, header: () => undefined }
-      const proof = await core.createProof(keyPair, { htm: 'GET', htu: url, accessToken: 't' })
+      const proof = await core.createProof(keyPair, { htm: 'GET', htu: url, accessToken: 't', alg })
       const result = await core.verifyProof(proof, request, {
         accessToken: 't',
         replayStore: core.createMemoryReplayStore(),
@@ -30,6 +36,7 @@ describe('RFC 9449 §4.3 on the Web Crypto path (no node:crypto)', async () => {
         htm: 'GET',
         htu: url,
         accessToken: 't',
+        alg,
       })
       const forged = `${proof.slice(0, proof.lastIndexOf('.'))}${other.slice(other.lastIndexOf('.'))}`
       await expect(

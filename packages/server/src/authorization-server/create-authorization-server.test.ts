@@ -21,7 +21,21 @@ describe('RFC 8414 authorization server metadata', () => {
       grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       code_challenge_methods_supported: ['S256'],
-      dpop_signing_alg_values_supported: ['ES256', 'ES384', 'ES512', 'PS256', 'RS256', 'EdDSA'],
+      // Every asymmetric algorithm, RFC 9864's Ed25519 and (Node verifies it) Ed448 included.
+      dpop_signing_alg_values_supported: [
+        'ES256',
+        'ES384',
+        'ES512',
+        'PS256',
+        'PS384',
+        'PS512',
+        'RS256',
+        'RS384',
+        'RS512',
+        'EdDSA',
+        'Ed25519',
+        'Ed448',
+      ],
       authorization_response_iss_parameter_supported: true,
       response_types_supported: ['code'],
     })

@@ -13,8 +13,11 @@ export interface SigningKey {
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 // Core's asymmetric JWS algorithms; access tokens say EdDSA rather than the newer fully-specified Ed25519,
-// which not every resource server's JWT library knows yet.
-const SIGNING_ALGORITHMS: readonly string[] = SUPPORTED_ALGORITHMS.filter((alg) => alg !== 'Ed25519')
+// which not every resource server's JWT library knows yet, and are never Ed448, which few JWT libraries
+// (jose among them) verify.
+const SIGNING_ALGORITHMS: readonly string[] = SUPPORTED_ALGORITHMS.filter(
+  (alg) => alg !== 'Ed25519' && alg !== 'Ed448',
+)
 
 function algorithmOfJwk(jwk: JWK): string {
   if (jwk.alg !== undefined) return jwk.alg

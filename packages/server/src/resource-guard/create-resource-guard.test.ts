@@ -90,7 +90,9 @@ describe('RFC 9449 §7.1 DPoP-bound access token at a resource', () => {
     const g = guard()
     const error = await rejection(g.authenticate(request({})))
     expect(error.status).toBe(401)
-    expect(error.headers['WWW-Authenticate']).toBe('DPoP algs="ES256 ES384 ES512 PS256 RS256 EdDSA"')
+    expect(error.headers['WWW-Authenticate']).toBe(
+      'DPoP algs="ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512 EdDSA Ed25519 Ed448"',
+    )
     const response = g.toResponse(error)
     expect(response.status).toBe(401)
     expect(response.body).toBe('')
