@@ -1,6 +1,6 @@
 import { DPoPError, parseAuthorization } from '@dpop/core'
 import type { DPoPHandle } from './create-dpop-handle.js'
-import { readDPoPError } from './read-dpop-error.js'
+import { readChallengeAlgorithms, readDPoPError } from './read-dpop-error.js'
 import { prepareRequestBody } from './request-body.js'
 
 /** `fetch`'s own signature. */
@@ -68,7 +68,8 @@ function failure(
  * `DPoP-Nonce` is remembered from every response. On `use_dpop_nonce` the request is sent once more with a
  * new proof and the new nonce; a second `use_dpop_nonce` rejects with a `DPoPError`
  * (`reason: 'nonce_retry_exhausted'`). An `invalid_dpop_proof` whose `Date` revealed a server clock far from
- * ours is also retried, once, with `iat` on the server's clock.
+ * ours is also retried, once, with `iat` on the server's clock, and one whose challenge lists `algs` without the
+ * proof's algorithm is retried, once, with one of the handle's algorithms it lists (RFC 9449 §7.1).
  */
 export function createDPoPFetch(handle: DPoPHandle, options: DPoPFetchOptions = {}): FetchFunction {
   const maxReplayBodyBytes = options.maxReplayBodyBytes ?? 1_048_576
@@ -86,6 +87,7 @@ export function createDPoPFetch(handle: DPoPHandle, options: DPoPFetchOptions = 
     const body = prepareRequestBody(init?.body ?? (isRequest ? input.body : null), maxReplayBodyBytes)
 
     const send = async (attemptBody: BodyInit | undefined) => {
+      const alg = handle.algorithmFor(url)
       headers.set(
         'DPoP',
         await handle.createProof({ method, url, ...(accessToken === undefined ? {} : { accessToken }) }),
@@ -96,17 +98,28 @@ export function createDPoPFetch(handle: DPoPHandle, options: DPoPFetchOptions = 
       const sentAt = handle.now()
       const response = await fetchFunction(input, attemptInit)
       const clockChanged = handle.observeResponse(response.url || url, response, sentAt)
-      return { response, clockChanged, error: await readDPoPError(response) }
+      return { response, clockChanged, alg, error: await readDPoPError(response) }
+    }
+
+    // A resource that refused the proof's algorithm and lists others: whether the handle can sign one of them.
+    const otherAlgorithm = (response: Response, used: string): boolean => {
+      const algs = readChallengeAlgorithms(response)
+      if (algs === undefined || algs.includes(used)) return false
+      const selected = handle.selectAlgorithm(url, algs)
+      return selected !== undefined && selected !== used
     }
 
     // Each kind of retry happens at most once: a new nonce (§8, §9), and a newly learned server clock
     // (a server may check iat before the nonce, so a skewed client can need both).
     let nonceRetried = false
     let clockRetried = false
+    let algorithmRetried = false
     let attempt = await send(body.first)
     while (true) {
-      const { response, error, clockChanged } = attempt
+      const { response, error, clockChanged, alg } = attempt
       const retryForClock = error === 'invalid_dpop_proof' && clockChanged && !clockRetried
+      const retryForAlgorithm =
+        error === 'invalid_dpop_proof' && !retryForClock && !algorithmRetried && otherAlgorithm(response, alg)
       if (error === 'use_dpop_nonce' && nonceRetried) {
         body.release()
         throw failure(
@@ -115,7 +128,7 @@ export function createDPoPFetch(handle: DPoPHandle, options: DPoPFetchOptions = 
           'the server asked for a new DPoP nonce twice in a row',
         )
       }
-      if (error !== 'use_dpop_nonce' && !retryForClock) {
+      if (error !== 'use_dpop_nonce' && !retryForClock && !retryForAlgorithm) {
         body.release()
         return response
       }
@@ -138,7 +151,8 @@ export function createDPoPFetch(handle: DPoPHandle, options: DPoPFetchOptions = 
         )
       }
       if (error === 'use_dpop_nonce') nonceRetried = true
-      else clockRetried = true
+      else if (retryForClock) clockRetried = true
+      else algorithmRetried = true
       await response.body?.cancel().catch(() => undefined)
       attempt = await send(replay)
     }

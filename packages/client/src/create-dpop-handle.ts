@@ -4,6 +4,7 @@ import {
   createProof,
   type DPoPAlgorithm,
   generateKeyPair,
+  keyFitsAlgorithm,
   LruCache,
 } from '@dpop/core'
 import { exportJWK, type JWK } from 'jose'
@@ -13,7 +14,12 @@ import { ServerClock } from './server-clock.js'
 export interface DPoPHandleOptions {
   /** The key pair to sign proofs with. @default loaded from `keyStore`, else generated (non-extractable) */
   keyPair?: CryptoKeyPair
-  /** The algorithm of a generated key, or of `keyPair` when its parameters do not fix it. @default 'ES256' */
+  /**
+   * The algorithm every proof is signed with, exactly (`Ed25519` signs `alg: "Ed25519"`, RFC 9864), and the
+   * one a generated key is made for. Without it, a generated key is ES256, and a key's own algorithm is used;
+   * an Ed25519 key then signs `EdDSA`, or `Ed25519` for a server whose metadata lists it (see
+   * `selectAlgorithm`). @default 'ES256' for a generated key
+   */
   alg?: DPoPAlgorithm
   /** Loads the key pair, or saves a newly generated one (ignored when `keyPair` is given). */
   keyStore?: DPoPKeyStore
@@ -43,10 +49,30 @@ export interface ProofRequest {
   nonce?: string
 }
 
+/** The identifiers an Edwards-curve key can sign, the fully-specified one first (RFC 9864 §2). */
+const EDWARDS_ALGORITHMS: Record<string, readonly DPoPAlgorithm[]> = {
+  Ed25519: ['Ed25519', 'EdDSA'],
+  Ed448: ['Ed448', 'EdDSA'],
+}
+
 /** One DPoP key pair with what a client learns while using it: nonces per origin and the server clock. */
 export interface DPoPHandle {
   readonly keyPair: CryptoKeyPair
+  /** The algorithm proofs are signed with where no server chose another: `alg` when it was given. */
   readonly algorithm: DPoPAlgorithm
+  /**
+   * The algorithms this handle signs with, preferred first: only `alg` when it was given; for an Ed25519 key
+   * `Ed25519` then `EdDSA`, for an Ed448 key `Ed448` then `EdDSA`; else the key's one algorithm.
+   */
+  readonly algorithms: readonly DPoPAlgorithm[]
+  /**
+   * Signs the proofs for the origin of `url` with the first of `algorithms` that `supported` lists (a
+   * server's `dpop_signing_alg_values_supported`, RFC 9449 §5.1, or a challenge's `algs`, §7.1) and returns
+   * it; undefined, changing nothing, when it lists none of them.
+   */
+  selectAlgorithm(url: string | URL, supported: readonly unknown[]): DPoPAlgorithm | undefined
+  /** The algorithm of the proofs for the origin of `url`. */
+  algorithmFor(url: string | URL): DPoPAlgorithm
   /** The public key as a JWK (members of RFC 7638 only). */
   readonly publicJwk: JWK
   /** The RFC 7638 thumbprint of the public key: `dpop_jkt` and the token's `cnf.jkt`. */
@@ -84,12 +110,7 @@ async function resolveKeyPair(options: DPoPHandleOptions): Promise<CryptoKeyPair
   const store = options.keyStore
   if (store === undefined) return generateKeyPair(alg)
   const stored = await store.load()
-  if (
-    stored !== undefined &&
-    (options.alg === undefined || algorithmOfKey(stored.privateKey) === options.alg)
-  ) {
-    return stored
-  }
+  if (stored !== undefined && (options.alg === undefined || signsWith(stored, options.alg))) return stored
   const extractable = store.needsExtractableKey === true
   const generated = await generateKeyPair(alg, { extractable })
   await store.save(generated)
@@ -98,6 +119,13 @@ async function resolveKeyPair(options: DPoPHandleOptions): Promise<CryptoKeyPair
   if (reloaded === undefined)
     throw new Error('createDPoPHandle: the key store lost the key pair it just saved')
   return reloaded
+}
+
+/** Whether a key pair can sign `alg`: its own algorithm, or another identifier of its Edwards curve. */
+function signsWith(keyPair: CryptoKeyPair, alg: DPoPAlgorithm): boolean {
+  if (algorithmOfKey(keyPair.privateKey) === alg) return true
+  const curve = keyPair.privateKey.algorithm.name
+  return EDWARDS_ALGORITHMS[curve] !== undefined && keyFitsAlgorithm(alg, 'OKP', curve)
 }
 
 /**
@@ -116,10 +144,25 @@ export async function createDPoPHandle(options: DPoPHandleOptions = {}): Promise
   const nonces = new LruCache<string, string>(options.maxNonceOrigins ?? 100)
   const clock = new ServerClock(threshold * 1000, maximum * 1000)
   const keyPair = await resolveKeyPair(options)
-  const algorithm =
-    options.alg !== undefined && options.keyPair !== undefined
-      ? options.alg
-      : algorithmOfKey(keyPair.privateKey)
+  const keyAlgorithm = algorithmOfKey(keyPair.privateKey)
+  if (options.alg !== undefined && !signsWith(keyPair, options.alg)) {
+    // An RSA key may be asked for another RS/PS algorithm, as createProof allows (node:crypto signs it).
+    if (!keyFitsAlgorithm(options.alg, 'RSA') || !keyFitsAlgorithm(keyAlgorithm, 'RSA')) {
+      throw new TypeError('createDPoPHandle: alg does not fit the key pair')
+    }
+  }
+  const algorithm = options.alg ?? keyAlgorithm
+  const algorithms: readonly DPoPAlgorithm[] = Object.freeze(
+    options.alg === undefined
+      ? (EDWARDS_ALGORITHMS[keyPair.privateKey.algorithm.name] ?? [algorithm])
+      : [algorithm],
+  )
+  // The algorithm each origin asked for (bounded like the nonces).
+  const chosen = new LruCache<string, DPoPAlgorithm>(options.maxNonceOrigins ?? 100)
+  const algorithmFor = (url: string | URL): DPoPAlgorithm => {
+    const origin = originOf(url)
+    return (origin === undefined ? undefined : chosen.get(origin)) ?? algorithm
+  }
   const { kty, crv, x, y, e, n } = await exportJWK(keyPair.publicKey)
   const publicJwk = Object.fromEntries(
     Object.entries({ kty, crv, x, y, e, n }).filter(([, value]) => value !== undefined),
@@ -129,6 +172,14 @@ export async function createDPoPHandle(options: DPoPHandleOptions = {}): Promise
   const handle: DPoPHandle = {
     keyPair,
     algorithm,
+    algorithms,
+    selectAlgorithm(url, supported) {
+      const selected = algorithms.find((alg) => supported.includes(alg))
+      const origin = originOf(url)
+      if (selected !== undefined && origin !== undefined) chosen.set(origin, selected)
+      return selected
+    },
+    algorithmFor,
     publicJwk,
     thumbprint,
     get clockOffset() {
@@ -142,7 +193,7 @@ export async function createDPoPHandle(options: DPoPHandleOptions = {}): Promise
         htm: request.method,
         htu: url,
         iat: Math.floor((now() + clock.offset) / 1000),
-        alg: algorithm,
+        alg: algorithmFor(url),
         ...(request.accessToken === undefined ? {} : { accessToken: request.accessToken }),
         ...(nonce === undefined ? {} : { nonce }),
       })

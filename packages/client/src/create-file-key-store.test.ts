@@ -1,7 +1,8 @@
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { exportJWK } from 'jose'
+import { DEFAULT_ALGORITHMS } from '@dpop/core'
+import { decodeProtectedHeader, exportJWK } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createDPoPHandle } from './create-dpop-handle.js'
 import { createFileKeyStore } from './create-file-key-store.js'
@@ -43,6 +44,18 @@ describe('createFileKeyStore', () => {
     expect(second.algorithm).toBe('EdDSA')
     expect(second.thumbprint).toBe(first.thumbprint)
   })
+
+  for (const alg of DEFAULT_ALGORITHMS) {
+    it(`keeps ${alg} keys, reloaded non-extractable, signing ${alg}`, async () => {
+      const path = join(directory, `${alg}.json`)
+      const first = await createDPoPHandle({ keyStore: createFileKeyStore(path), alg })
+      const second = await createDPoPHandle({ keyStore: createFileKeyStore(path), alg })
+      expect(second.thumbprint).toBe(first.thumbprint)
+      expect(second.keyPair.privateKey.extractable).toBe(false)
+      const proof = await second.createProof({ method: 'GET', url: 'https://h/' })
+      expect(decodeProtectedHeader(proof).alg).toBe(alg)
+    })
+  }
 
   it('refuses a key file other users can read', async () => {
     const path = join(directory, 'key.json')

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { algorithmOfKey, isSupportedAlgorithm } from '@dpop/core'
-import { exportJWK, importJWK, type JWK } from 'jose'
+import { algorithmOfKey, importJwk, isSupportedAlgorithm } from '@dpop/core'
+import { exportJWK, type JWK } from 'jose'
 import type { DPoPKeyStore } from './key-store.js'
 
 const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'e', 'n'] as const
@@ -48,12 +48,14 @@ export function createFileKeyStore(path: string): DPoPKeyStore {
       }
       const publicJwk: JWK = {}
       for (const member of PUBLIC_MEMBERS) if (jwk[member] !== undefined) publicJwk[member] = jwk[member]
-      const privateKey = await importJWK(jwk, jwk.alg, { extractable: false })
-      const publicKey = await importJWK(publicJwk, jwk.alg, { extractable: true })
-      if (!(privateKey instanceof CryptoKey) || !(publicKey instanceof CryptoKey)) {
-        throw new Error(`createFileKeyStore: ${path} holds a symmetric key`)
+      try {
+        return {
+          privateKey: await importJwk(jwk, jwk.alg, { extractable: false }),
+          publicKey: await importJwk(publicJwk, jwk.alg, { extractable: true }),
+        }
+      } catch (cause) {
+        throw new Error(`createFileKeyStore: ${path} does not hold a valid ${jwk.alg} private key`, { cause })
       }
-      return { privateKey, publicKey }
     },
     async save(keyPair) {
       const jwk = { ...(await exportJWK(keyPair.privateKey)), alg: algorithmOfKey(keyPair.privateKey) }

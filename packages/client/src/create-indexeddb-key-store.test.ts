@@ -1,4 +1,5 @@
 import { IDBFactory } from 'fake-indexeddb'
+import { decodeProtectedHeader } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { createDPoPHandle } from './create-dpop-handle.js'
 import { createIndexedDBKeyStore } from './create-indexeddb-key-store.js'
@@ -23,6 +24,17 @@ describe('createIndexedDBKeyStore', () => {
     expect(second.thumbprint).toBe(first.thumbprint)
     expect(second.keyPair.privateKey.extractable).toBe(false)
   })
+
+  for (const alg of ['Ed25519', 'Ed448', 'PS384'] as const) {
+    it(`keeps ${alg} pairs, which then sign ${alg}`, async () => {
+      const indexedDB = new IDBFactory()
+      const first = await createDPoPHandle({ keyStore: createIndexedDBKeyStore('app', { indexedDB }), alg })
+      const second = await createDPoPHandle({ keyStore: createIndexedDBKeyStore('app', { indexedDB }), alg })
+      expect(second.thumbprint).toBe(first.thumbprint)
+      const proof = await second.createProof({ method: 'GET', url: 'https://h/' })
+      expect(decodeProtectedHeader(proof).alg).toBe(alg)
+    })
+  }
 
   it('upgrades a database that exists without the object store', async () => {
     const indexedDB = new IDBFactory()

@@ -143,14 +143,11 @@ export function createOAuthClient(handle: DPoPHandle, options: OAuthClientOption
   /** POSTs a form to an endpoint with client authentication and a proof; resolves a successful response. */
   async function post(url: string, body: URLSearchParams): Promise<Response> {
     // RFC 9449 §5.1: a server that lists its proof algorithms would reject a proof with another one.
+    // The handle signs this server's proofs with the first of its algorithms the server lists.
     const algorithms = (await metadata()).dpop_signing_alg_values_supported
-    const names =
-      handle.algorithm === 'EdDSA' || handle.algorithm === 'Ed25519'
-        ? ['EdDSA', 'Ed25519']
-        : [handle.algorithm]
-    if (Array.isArray(algorithms) && !names.some((name) => algorithms.includes(name))) {
+    if (Array.isArray(algorithms) && handle.selectAlgorithm(url, algorithms) === undefined) {
       throw new OAuthError('unsupported_dpop_algorithm', {
-        description: `the server accepts DPoP proofs signed with ${algorithms.join(', ')}, not ${handle.algorithm}`,
+        description: `the server accepts DPoP proofs signed with ${algorithms.join(', ')}, not ${handle.algorithms.join(' or ')}`,
       })
     }
     const headers = new Headers({ Accept: 'application/json' })

@@ -41,3 +41,23 @@ export async function readDPoPError(response: Response): Promise<DPoPErrorCodeOf
   }
   return undefined
 }
+
+/**
+ * The algorithms a resource's 401 DPoP challenge accepts (`algs`, RFC 9449 §7.1), or undefined when it names
+ * none.
+ */
+export function readChallengeAlgorithms(response: Response): string[] | undefined {
+  const header = response.status === 401 ? response.headers.get('www-authenticate') : null
+  if (header === null) return undefined
+  try {
+    for (const challenge of parseWWWAuthenticate(header)) {
+      const algs = challenge.params['algs']
+      if (challenge.scheme.toLowerCase() === 'dpop' && typeof algs === 'string') {
+        return algs.split(' ').filter((alg) => alg !== '')
+      }
+    }
+  } catch {
+    // A malformed challenge names no algorithms.
+  }
+  return undefined
+}

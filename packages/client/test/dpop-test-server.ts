@@ -30,6 +30,8 @@ export interface DPoPTestServerOptions {
   unprotected?: (path: string) => boolean
   /** Extra response headers on every response (CORS in the browser test). */
   headers?: Record<string, string>
+  /** Accepted proof algorithms (and the challenge's `algs`). @default core's DEFAULT_ALGORITHMS */
+  algorithms?: readonly string[]
 }
 
 export interface DPoPTestServer {
@@ -88,6 +90,7 @@ export async function startDPoPTestServer(options: DPoPTestServerOptions = {}): 
           now,
           context,
           replayStore,
+          ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
           ...(options.requireNonce ? { nonce: { source: nonceSource } } : {}),
           ...(accessToken === undefined ? {} : { accessToken }),
         },

@@ -14,6 +14,8 @@ export interface OAuthTestServerOptions {
   sendIss?: boolean
   /** Extra headers on every response (CORS in the browser test). */
   headers?: Record<string, string>
+  /** Proof algorithms the token endpoint accepts. @default core's DEFAULT_ALGORITHMS */
+  algorithms?: readonly string[]
 }
 
 export interface OAuthTestServer extends DPoPTestServer {
@@ -52,6 +54,7 @@ export async function startOAuthTestServer(options: OAuthTestServerOptions = {})
     context: 'token',
     ...(options.requireNonce ? { requireNonce: true } : {}),
     ...(options.headers === undefined ? {} : { headers: options.headers }),
+    ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
     unprotected: (path) => path.startsWith('/.well-known/') || path === '/authorize',
     respond: async (request, response) => {
       const url = new URL(request.url)
