@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createNonceSource } from '@dpop/core'
+import { createNonceSource, DEFAULT_ALGORITHMS } from '@dpop/core'
 import {
   createAuthorizationServer,
   createNeutralRequest,
   createResourceGuard,
   isDPoPError,
 } from '@dpop/server'
+import { decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKeyFile, runCaptured, temporaryDirectory } from './test-support.js'
 
@@ -140,4 +141,48 @@ describe('dpop token and dpop fetch against @dpop/server (RFC 9449 §5, §7, §8
     expect(stolen.exitCode).toBe(1)
     expect(stolen.stdout).toMatch(/^HTTP 401 /)
   })
+
+  for (const alg of DEFAULT_ALGORITHMS) {
+    it(`dpop keygen --alg ${alg}: token and fetch work with the servers' default algorithms`, async () => {
+      const key = await createKeyFile(directory.path, `${alg}.jwk`, alg)
+      const token = await runCaptured([
+        'token',
+        '--issuer',
+        issuer,
+        '--client-id',
+        'cli',
+        '--client-secret',
+        'cli-secret-0123456789',
+        '--key',
+        key.path,
+        '--json',
+      ])
+      expect(token.stderr).toBe('')
+      expect(token.exitCode).toBe(0)
+      const { access_token: accessToken } = JSON.parse(token.stdout)
+      const call = await runCaptured([
+        'fetch',
+        resourceUrl,
+        '--key',
+        key.path,
+        '--token',
+        accessToken,
+        '--json',
+      ])
+      expect(call.stderr).toBe('')
+      expect(JSON.parse(call.stdout)).toMatchObject({ status: 200, body: { jkt: key.thumbprint } })
+
+      const proof = await runCaptured(['proof', '--key', key.path, '--htm', 'GET', '--htu', resourceUrl])
+      expect(decodeProtectedHeader(proof.stdout.trim()).alg).toBe(alg)
+      const verified = await runCaptured([
+        'verify',
+        proof.stdout.trim(),
+        '--htm',
+        'GET',
+        '--htu',
+        resourceUrl,
+      ])
+      expect(verified.exitCode).toBe(0)
+    })
+  }
 })

@@ -2,10 +2,11 @@ import { readFile, stat } from 'node:fs/promises'
 import {
   calculateJwkThumbprint,
   type DPoPAlgorithm,
+  importJwk,
   isSupportedAlgorithm,
   SUPPORTED_ALGORITHMS,
 } from '@dpop/core'
-import { importJWK, type JWK } from 'jose'
+import type { JWK } from 'jose'
 import { UsageError } from './usage-error.js'
 
 /** A key file's key pair, ready to sign proofs. */
@@ -108,12 +109,11 @@ export async function loadKeyFile(path: string, options: LoadKeyFileOptions = {}
   for (const name of PRIVATE_MEMBERS) if (jwk[name] !== undefined) privateJwk[name] = jwk[name]
   let keyPair: CryptoKeyPair
   try {
+    // importJwk also checks that the key fits alg (an Ed448 key is not an Ed25519 one, RFC 9864 §2).
     const [privateKey, publicKey] = await Promise.all([
-      importJWK(privateJwk as JWK, chosen, { extractable: false }),
-      importJWK(publicJwk, chosen, { extractable: true }),
+      importJwk(privateJwk as JWK, chosen, { extractable: false }),
+      importJwk(publicJwk, chosen, { extractable: true }),
     ])
-    if (!(privateKey instanceof CryptoKey) || !(publicKey instanceof CryptoKey))
-      throw new TypeError('not a key pair')
     keyPair = { privateKey, publicKey }
   } catch {
     throw new UsageError(`key file ${path} does not hold a valid ${chosen} private key`)

@@ -72,7 +72,7 @@ export const tokenCommand: Command = {
     let tokens: TokenSet
     try {
       const algorithms = (await client.metadata()).dpop_signing_alg_values_supported
-      if (Array.isArray(algorithms) && !algorithms.includes(handle.algorithm)) {
+      if (Array.isArray(algorithms) && !handle.algorithms.some((alg) => algorithms.includes(alg))) {
         warn(`the server does not list ${handle.algorithm} in dpop_signing_alg_values_supported`)
       }
       tokens = await client.clientCredentials(scope === undefined ? {} : { scope })
