@@ -96,21 +96,24 @@ afterAll(async () => {
   }
 })
 
+const requestToken = (keyPath: string) =>
+  runCaptured([
+    'token',
+    '--issuer',
+    issuer,
+    '--client-id',
+    'cli',
+    '--client-secret',
+    'cli-secret-0123456789',
+    '--key',
+    keyPath,
+    '--json',
+  ])
+
 describe('dpop token and dpop fetch against @dpop/server (RFC 9449 §5, §7, §8, §9)', () => {
   it('gets a DPoP-bound token from the authorization server and calls the resource guard with it', async () => {
     const key = await createKeyFile(directory.path)
-    const token = await runCaptured([
-      'token',
-      '--issuer',
-      issuer,
-      '--client-id',
-      'cli',
-      '--client-secret',
-      'cli-secret-0123456789',
-      '--key',
-      key.path,
-      '--json',
-    ])
+    const token = await requestToken(key.path)
     expect(token.stderr).toBe('')
     expect(token.exitCode).toBe(0)
     const response = JSON.parse(token.stdout)
@@ -145,18 +148,7 @@ describe('dpop token and dpop fetch against @dpop/server (RFC 9449 §5, §7, §8
   for (const alg of DEFAULT_ALGORITHMS) {
     it(`dpop keygen --alg ${alg}: token and fetch work with the servers' default algorithms`, async () => {
       const key = await createKeyFile(directory.path, `${alg}.jwk`, alg)
-      const token = await runCaptured([
-        'token',
-        '--issuer',
-        issuer,
-        '--client-id',
-        'cli',
-        '--client-secret',
-        'cli-secret-0123456789',
-        '--key',
-        key.path,
-        '--json',
-      ])
+      const token = await requestToken(key.path)
       expect(token.stderr).toBe('')
       expect(token.exitCode).toBe(0)
       const { access_token: accessToken } = JSON.parse(token.stdout)
