@@ -26,6 +26,8 @@ export interface ReferenceRequest {
   /** The URL the client addressed. */
   url: string
   headers: Record<string, string | readonly string[]>
+  /** The raw body, as a framework's form parser would have read it. */
+  body?: string
   /** Requests the same guard saw before (a replayed proof is only a replay the second time). */
   before?: ReadonlyArray<Omit<ReferenceRequest, 'before'>>
 }
@@ -50,7 +52,10 @@ export async function referenceResponse(
 ): Promise<ExpectedResponse> {
   const guard = createResourceGuard(route.guard)
   const run = (sent: Omit<ReferenceRequest, 'before'>) =>
-    guard.authenticate(createNeutralRequest(sent.method, sent.url, sent.headers), route.authenticate)
+    guard.authenticate(
+      createNeutralRequest(sent.method, sent.url, sent.headers, undefined, sent.body),
+      route.authenticate,
+    )
   for (const earlier of request.before ?? []) await run(earlier)
   try {
     const result = await run(request)

@@ -139,6 +139,8 @@ function captureError(run: () => unknown): DPoPError {
  * adapter starts for `ConformanceAppOptions` must serve:
  * - `GET|OPTIONS /resource`: guard `guard` with CORS `allowedOrigins`, answering JSON `{ sub, scheme, thumbprint }`
  *   from the adapter's typed result (`req.dpop`, `ctx.state.dpop`, `request.dpop`);
+ * - `POST /resource`: the same, behind the framework's usual `application/x-www-form-urlencoded` body parser
+ *   (Express `express.urlencoded()`, Koa `@koa/bodyparser`, Fastify `@fastify/formbody`);
  * - `GET /admin`: the same guard with `requiredScopes: ['admin']` for that route only;
  * - `GET /api/v1/items`: the same guard and answer on a route `/items` of a sub-router / plugin mounted at `/api/v1`;
  * - `GET /nonce`: guard `nonceGuard` (no CORS), same answer;
@@ -198,15 +200,18 @@ export function runConformanceSuite(adapter: ConformanceAdapter): void {
         route?: ReferenceRoute
         url?: string
         method?: string
+        body?: string
         before?: ReferenceRequest['before']
       } = {},
     ): Promise<ReceivedResponse> {
       const method = reference.method ?? 'GET'
-      const actual = await sendRequest(app.origin + path, { method, headers })
+      const body = reference.body === undefined ? {} : { body: reference.body }
+      const actual = await sendRequest(app.origin + path, { method, headers, ...body })
       const expected = await referenceResponse(reference.route ?? route, {
         method,
         url: reference.url ?? app.origin + path,
         headers,
+        ...body,
         ...(reference.before === undefined ? {} : { before: reference.before }),
       })
       await expectConformant(actual, expected, fixtures.nonceSource)
@@ -268,6 +273,52 @@ export function runConformanceSuite(adapter: ConformanceAdapter): void {
       expect(response.status).toBeGreaterThanOrEqual(400)
       expect(response.status).toBeLessThan(500)
       expect(errorCode(response)).toBe('invalid_request')
+    })
+
+    it('RFC 6750 §2.3, RFC 9449 §7: an access_token in the query is 400 invalid_request, alone or beside the header', async () => {
+      const path = '/resource?access_token=leaked'
+      const url = plain.origin + path
+      for (const headers of [await dpopHeaders('GET', url), {}]) {
+        const response = await conform(plain, path, headers)
+        expect(response.status).toBe(400)
+        expect(errorCode(response)).toBe('invalid_request')
+        expect(challengeOf(response).error).toBe('invalid_request')
+        // The route was never reached: its answer would carry the subject.
+        expect(response.body).not.toContain('alice')
+      }
+      const other = await conform(
+        plain,
+        '/resource?q=1',
+        await dpopHeaders('GET', `${plain.origin}/resource?q=1`),
+      )
+      expect(other.status).toBe(200)
+    })
+
+    it('RFC 6750 §2.2, RFC 9449 §7: an access_token in a parsed form body is 400 invalid_request', async () => {
+      const url = `${plain.origin}/resource`
+      const form = { 'content-type': 'application/x-www-form-urlencoded' }
+      const withToken = await conform(
+        plain,
+        '/resource',
+        { ...form, ...(await dpopHeaders('POST', url)) },
+        { method: 'POST', body: `note=hi&access_token=${fixtures.tokens.read}` },
+      )
+      expect(withToken.status).toBe(400)
+      expect(errorCode(withToken)).toBe('invalid_request')
+      expect(challengeOf(withToken).error).toBe('invalid_request')
+      const alone = await conform(plain, '/resource', form, {
+        method: 'POST',
+        body: `access_token=${fixtures.tokens.read}`,
+      })
+      expect(alone.status).toBe(400)
+      expect(errorCode(alone)).toBe('invalid_request')
+      const clean = await conform(
+        plain,
+        '/resource',
+        { ...form, ...(await dpopHeaders('POST', url)) },
+        { method: 'POST', body: 'note=access_token' },
+      )
+      expect(clean.status).toBe(200)
     })
 
     it('RFC 9449 §7.1: a proof from another key than cnf.jkt is rejected', async () => {

@@ -6,4 +6,10 @@ export interface DPoPHttpRequest {
   method: string
   url: string
   header(name: string): string | readonly string[] | undefined
+  /**
+   * The body, only when the framework has already read it (a parsed form record, `URLSearchParams` or the
+   * raw string); absent otherwise. Entry points never read a stream: a resource guard uses it only to
+   * refuse an `access_token` form parameter (RFC 6750 §2.2).
+   */
+  body?: unknown
 }

@@ -56,7 +56,7 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
           path: req.originalUrl,
         })
         req.dpop = await guard.authenticate(
-          createNeutralRequest(req.method, url, req.headers, req.rawHeaders),
+          createNeutralRequest(req.method, url, req.headers, req.rawHeaders, req.body),
           authenticate,
         )
       } catch (error) {

@@ -17,6 +17,7 @@ function start(options: ConformanceAppOptions) {
   app.use(protectedResourceMetadata(options.guard))
   app.options('/resource', guard)
   app.get('/resource', guard, answer)
+  app.post('/resource', express.urlencoded({ extended: false }), guard, answer)
   app.get('/admin', guard.withScopes(['admin']), answer)
   const api = express.Router()
   api.get('/items', guard, answer)

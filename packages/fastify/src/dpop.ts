@@ -65,7 +65,7 @@ const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
           path: request.url,
         })
         request.dpop = await guard.authenticate(
-          createNeutralRequest(request.method, url, request.headers, request.raw.rawHeaders),
+          createNeutralRequest(request.method, url, request.headers, request.raw.rawHeaders, request.body),
           authenticate,
         )
       } catch (error) {

@@ -1,4 +1,5 @@
 import { type ConformanceAppOptions, runConformanceSuite } from '@dpop/adapter-tests'
+import formbody from '@fastify/formbody'
 import Fastify, { type FastifyRequest } from 'fastify'
 import { authorizationServer, dpop, protectedResourceMetadata } from './index.js'
 
@@ -14,9 +15,10 @@ async function start(options: ConformanceAppOptions) {
 
   await app.register(authorizationServer, { server: options.authorizationServer })
   await app.register(protectedResourceMetadata, options.guard)
+  await app.register(formbody)
   await app.register(dpop, { ...options.guard, ...publicUrl, allowedOrigins: options.allowedOrigins })
   app.route({
-    method: ['GET', 'OPTIONS'],
+    method: ['GET', 'POST', 'OPTIONS'],
     url: '/resource',
     preHandler: app.dpop.preHandler(),
     handler: answer,

@@ -62,7 +62,13 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
           path: ctx.originalUrl,
         })
         result = await guard.authenticate(
-          createNeutralRequest(ctx.method, url, ctx.headers, ctx.req.rawHeaders),
+          createNeutralRequest(
+            ctx.method,
+            url,
+            ctx.headers,
+            ctx.req.rawHeaders,
+            (ctx.request as { body?: unknown }).body,
+          ),
           authenticate,
         )
       } catch (error) {

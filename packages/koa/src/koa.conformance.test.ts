@@ -1,5 +1,6 @@
 import { createServer } from 'node:http'
 import { type ConformanceAppOptions, listenOnLoopback, runConformanceSuite } from '@dpop/adapter-tests'
+import { bodyParser } from '@koa/bodyparser'
 import Koa, { type Middleware } from 'koa'
 import mount from 'koa-mount'
 import { authorizationServer, dpop, protectedResourceMetadata } from './index.js'
@@ -22,6 +23,7 @@ function start(options: ConformanceAppOptions) {
 
   app.use(authorizationServer(options.authorizationServer))
   app.use(protectedResourceMetadata(options.guard))
+  app.use(bodyParser({ enableTypes: ['form'] }))
   app.use(route('/resource', guard))
   app.use(route('/admin', guard.withScopes(['admin'])))
   app.use(mount('/api/v1', route('/items', guard)))

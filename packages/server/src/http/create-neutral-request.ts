@@ -23,16 +23,21 @@ function fromHeaders(headers: NeutralHeaders, name: string): string | readonly s
  * `Authorization` lines and joins several `DPoP` lines with ", ". When `rawHeaders` show a header more
  * than once, `header()` returns every value as an array so the guard rejects it (RFC 9449 §4.3 step 1).
  * Nothing is copied up front: each lookup scans `rawHeaders` once and allocates only for duplicates.
+ *
+ * Pass `body` only as the framework already parsed it (Express `req.body`, Koa `ctx.request.body`, Fastify
+ * `request.body`), never a stream: the guard refuses an `access_token` in a form body (RFC 6750 §2.2).
  */
-export function createNeutralRequest(
+export function createNeutralRequest<Body = never>(
   method: string,
   url: string,
   headers: NeutralHeaders,
   rawHeaders?: readonly string[],
-): DPoPHttpRequest {
+  body?: Body,
+): DPoPHttpRequest & { body?: Body } {
   return {
     method,
     url,
+    ...(body === undefined ? {} : { body }),
     header(name: string) {
       const lower = name.toLowerCase()
       if (rawHeaders !== undefined) {

@@ -10,6 +10,7 @@ import {
   verifyProof,
 } from '@dpop/core'
 import type { AccessTokenClaims } from './access-token-claims.js'
+import { assertNoTokenOutsideHeader } from './assert-no-token-outside-header.js'
 import { boundThumbprint } from './bound-thumbprint.js'
 import { assertScopes } from './guard-option-checks.js'
 import { invalidToken } from './invalid-token.js'
@@ -41,8 +42,8 @@ function answer(config: ResolvedGuardConfig, error: DPoPError, extra?: Challenge
 }
 
 /**
- * The request path of a resource guard (RFC 9449 §7): credentials, token, binding, proof, scopes — in
- * that order, each failure answered with the resource challenge.
+ * The request path of a resource guard (RFC 9449 §7): no token outside the header, credentials, token,
+ * binding, proof, scopes — in that order, each failure answered with the resource challenge.
  */
 export async function authenticateRequest(
   config: ResolvedGuardConfig,
@@ -54,6 +55,7 @@ export async function authenticateRequest(
 
   let credentials: ReturnType<typeof parseAuthorization>
   try {
+    assertNoTokenOutsideHeader(request)
     credentials = parseAuthorization(request.header('authorization'))
   } catch (error) {
     throw isDPoPError(error) ? answer(config, error) : error

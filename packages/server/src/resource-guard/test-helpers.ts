@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint, createProof, generateKeyPair } from '@dpop/core'
+import { calculateJwkThumbprint, createProof, type DPoPError, generateKeyPair, isDPoPError } from '@dpop/core'
 import { exportJWK, generateKeyPair as generateJoseKeyPair, type JWK, SignJWT } from 'jose'
 import { createNeutralRequest } from '../http/create-neutral-request.js'
 
@@ -77,4 +77,15 @@ export function request(headers: Record<string, string | string[]>, method = 'GE
   const lower: Record<string, string | string[]> = {}
   for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value
   return createNeutralRequest(method, url, lower)
+}
+
+/** The `DPoPError` a promise rejects with; fails the test when it resolves or throws anything else. */
+export async function rejection(promise: Promise<unknown>): Promise<DPoPError> {
+  try {
+    await promise
+  } catch (error) {
+    if (isDPoPError(error)) return error
+    throw error
+  }
+  throw new Error('expected a DPoPError')
 }
