@@ -1,12 +1,6 @@
-import { importJWK } from 'jose'
 import type { DPoPAlgorithm } from './algorithms.js'
 import { LruCache } from './lru-cache.js'
-import {
-  ed448VerificationKey,
-  sha256Base64url,
-  toVerificationKey,
-  type VerificationKey,
-} from './platform-crypto.js'
+import { importVerificationKey, sha256Base64url, type VerificationKey } from './platform-crypto.js'
 import { canonicalJwk, type PublicJwk } from './public-jwk.js'
 
 export interface CachedKey {
@@ -25,22 +19,29 @@ export class KeyCache {
     this.#cache = new LruCache(maxEntries)
   }
 
+  /**
+   * The imported key and thumbprint of a checked public JWK: a plain value when cached or when the platform
+   * imports synchronously (Node), else a promise. A key that cannot be imported rejects and is not cached.
+   */
   get(jwk: PublicJwk, alg: DPoPAlgorithm): CachedKey | Promise<CachedKey> {
     const canonical = canonicalJwk(jwk)
     const cacheKey = `${alg} ${canonical}`
     const cached = this.#cache.get(cacheKey)
     if (cached !== undefined) return cached
-    const entry = (async () => {
-      const [key, thumbprint] = await Promise.all([
-        // jose has no Ed448: node:crypto imports it.
-        jwk.kty === 'OKP' && jwk.crv === 'Ed448'
-          ? ed448VerificationKey(jwk.x)
-          : (importJWK({ ...jwk, ext: true }, alg) as Promise<CryptoKey>).then(toVerificationKey),
-        // The thumbprint is SHA-256 of exactly this canonical form (RFC 7638 §3).
-        sha256Base64url(canonical),
-      ])
-      return { key, thumbprint }
-    })()
+    let imported: VerificationKey | Promise<VerificationKey>
+    try {
+      imported = importVerificationKey(jwk, alg)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    // The thumbprint is SHA-256 of exactly this canonical form (RFC 7638 §3), hashed once.
+    const thumbprint = sha256Base64url(canonical)
+    if (!(imported instanceof Promise) && typeof thumbprint === 'string') {
+      const value = { key: imported, thumbprint }
+      this.#cache.set(cacheKey, value)
+      return value
+    }
+    const entry = Promise.all([imported, thumbprint]).then(([key, hash]) => ({ key, thumbprint: hash }))
     this.#cache.set(cacheKey, entry)
     entry.then(
       (value) => {

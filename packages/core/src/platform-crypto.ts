@@ -1,6 +1,7 @@
-import { base64url } from 'jose'
+import { base64url, importJWK } from 'jose'
 import type { DPoPAlgorithm } from './algorithms.js'
 import { isNodeKeyObject, type NodeKeyObject as SigningKeyObject } from './node-key-object.js'
+import type { PublicJwk } from './public-jwk.js'
 import { signatureAlgorithm } from './signature-algorithm.js'
 
 // The few node:crypto functions the fast path uses, declared here so core needs no Node types or imports.
@@ -147,8 +148,27 @@ export type VerificationKey =
   | { cryptoKey: CryptoKey; nodeKey: NodeKeyObject | undefined }
   | { cryptoKey: undefined; nodeKey: NodeKeyObject }
 
-export function toVerificationKey(cryptoKey: CryptoKey): VerificationKey {
-  return { cryptoKey, nodeKey: nodeCrypto?.KeyObject.from(cryptoKey) }
+/**
+ * Imports a checked public JWK (its RFC 7638 members only) for `alg`. On Node natively and synchronously with
+ * createPublicKey (about half the cost of crypto.subtle.importKey, and no promise); elsewhere through jose and
+ * Web Crypto. Either way the key is validated (an EC point off its curve is refused).
+ */
+export function importVerificationKey(
+  jwk: PublicJwk,
+  alg: DPoPAlgorithm,
+): VerificationKey | Promise<VerificationKey> {
+  // jose has no Ed448: node:crypto imports it, where it verifies Ed448.
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed448') return ed448VerificationKey(jwk.x)
+  if (nodeCrypto !== undefined) {
+    return {
+      cryptoKey: undefined,
+      nodeKey: nodeCrypto.createPublicKey({ key: jwk as Record<string, string>, format: 'jwk' }),
+    }
+  }
+  return (importJWK({ ...jwk, ext: true }, alg) as Promise<CryptoKey>).then((cryptoKey) => ({
+    cryptoKey,
+    nodeKey: undefined,
+  }))
 }
 
 const NODE_HASH: Record<DPoPAlgorithm, string | null> = {
