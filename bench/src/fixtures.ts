@@ -10,6 +10,8 @@ import {
   verify,
 } from 'node:crypto'
 
+import { progress } from './watchdog.js'
+
 export type BenchAlgorithm = 'ES256' | 'EdDSA' | 'RS256' | 'PS256'
 export const ALGORITHMS: readonly BenchAlgorithm[] = ['ES256', 'EdDSA', 'RS256', 'PS256']
 
@@ -35,6 +37,14 @@ export function generateBenchKey(alg: BenchAlgorithm): BenchKey {
     Object.entries({ kty, crv, x, y, e, n }).filter(([, value]) => value !== undefined),
   ) as JsonWebKey
   return { alg, privateKey, publicKey, jwk }
+}
+
+/** `count` distinct keys (reported to the watchdog as they come: RSA key generation is slow). */
+export function generateBenchKeys(alg: BenchAlgorithm, count: number): BenchKey[] {
+  return Array.from({ length: count }, (_, i) => {
+    if (i % 1000 === 999) progress(`generated ${i + 1} of ${count} ${alg} keys`)
+    return generateBenchKey(alg)
+  })
 }
 
 /** node:crypto digest and padding for each JWS algorithm (RFC 7518 §3, RFC 8037). */
@@ -124,7 +134,10 @@ export function buildProofPool(
   count: number,
   claims: ProofClaimsInput,
 ): ProofFixture[] {
-  return Array.from({ length: count }, (_, i) => buildProof(keys[i % keys.length] as BenchKey, claims))
+  return Array.from({ length: count }, (_, i) => {
+    if (i % 2000 === 1999) progress(`signed ${i + 1} of ${count} proofs`)
+    return buildProof(keys[i % keys.length] as BenchKey, claims)
+  })
 }
 
 /** An access-token-sized string (a typical RFC 9068 JWT is 600-900 characters). */

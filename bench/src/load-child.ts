@@ -1,4 +1,4 @@
-// The load generator, in its own process: `node --import tsx load-child.ts '<LoadJob JSON>'`.
+// The load generator, in its own process: `node load-child.js '<LoadJob JSON>'` (compiled JavaScript).
 // Makes a pool of single-use DPoP proofs first (untimed), then sends exactly one request per proof.
 import { createPrivateKey, createPublicKey } from 'node:crypto'
 import autocannon from 'autocannon'

@@ -6,15 +6,16 @@ import { hasTaskset } from './machine.js'
 import { median } from './measure.js'
 import type { ResultRow } from './report.js'
 import type { BenchSettings } from './settings.js'
+import { progress } from './watchdog.js'
 
-const childPath = fileURLToPath(new URL('./load-child.ts', import.meta.url))
+const childPath = fileURLToPath(new URL('./load-child.js', import.meta.url))
 
 /**
  * Runs one load job in a child process. The server stays on this process's CPU; the load generator is
  * pinned to another CPU when there is one, so it does not take the server's time.
  */
 export function runLoad(job: LoadJob): Promise<LoadResult> {
-  const node = [process.execPath, '--import', 'tsx', childPath, JSON.stringify(job)]
+  const node = [process.execPath, childPath, JSON.stringify(job)]
   const command = cpus().length > 1 && hasTaskset() ? ['taskset', '-c', '1', ...node] : node
   return new Promise((resolve, reject) => {
     const child = spawn(command[0] as string, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -28,6 +29,7 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
     })
     child.on('error', reject)
     child.on('close', (code) => {
+      progress(`load run of ${job.amount} requests`)
       if (code !== 0) reject(new Error(`load generator exited with ${code}: ${stderr}`))
       else resolve(JSON.parse(stdout) as LoadResult)
     })

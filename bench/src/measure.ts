@@ -1,4 +1,5 @@
 import type { BenchSettings } from './settings.js'
+import { progress } from './watchdog.js'
 
 /** One thing measured: `run(i)` is one operation; `i` counts from 0 within a round. */
 export interface BenchCase {
@@ -64,7 +65,10 @@ export async function measureGroup(
   cases: readonly BenchCase[],
   settings: BenchSettings,
 ): Promise<Map<string, CaseResult>> {
-  for (const benchCase of cases) await timeRound(benchCase, Math.min(300, settings.roundMilliseconds / 2))
+  for (const benchCase of cases) {
+    await timeRound(benchCase, Math.min(300, settings.roundMilliseconds / 2))
+    progress(`warm-up of ${benchCase.name}`)
+  }
   const perCase = new Map<string, { rounds: number[]; fewestOps: number }>(
     cases.map((benchCase) => [benchCase.name, { rounds: [], fewestOps: Number.POSITIVE_INFINITY }]),
   )
@@ -76,6 +80,7 @@ export async function measureGroup(
       const entry = perCase.get(benchCase.name)!
       entry.rounds.push(opsPerSecond)
       entry.fewestOps = Math.min(entry.fewestOps, ops)
+      progress(`round ${round + 1} of ${benchCase.name}`)
     }
   }
   return new Map(

@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { hasTaskset, isPinnedToOneCpu, machineInfo } from './machine.js'
+import { hasTaskset, machineInfo } from './machine.js'
 import { type SectionResult, toMarkdown } from './report.js'
 import { runCreateProof } from './sections/create-proof.js'
 import { runHttpRoutes } from './sections/http-routes.js'
@@ -12,19 +11,26 @@ import { runScaling } from './sections/scaling.js'
 import { runTokenEndpoint } from './sections/token-endpoint.js'
 import { runVerification } from './sections/verification.js'
 import { readSettings } from './settings.js'
+import { isWatched, progress, runWatched, startHeartbeat } from './watchdog.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2).filter((argument) => argument !== '--')
 
-// One core: re-run this very script under `taskset -c 0` unless already pinned.
-if (!isPinnedToOneCpu() && hasTaskset() && process.env.BENCH_NO_PIN === undefined) {
-  const result = spawnSync(
-    'taskset',
-    ['-c', '0', process.execPath, '--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...args],
-    { stdio: 'inherit' },
+// The benchmark runs in a child process that a watchdog in this one watches (a stalled section fails with a
+// message instead of hanging), pinned to one core with `taskset -c 0` when there is more than one.
+if (!isWatched() && process.env.BENCH_NO_WATCH === undefined) {
+  const pin = cpus().length > 1 && hasTaskset() && process.env.BENCH_NO_PIN === undefined
+  const node = [process.execPath, '--expose-gc', fileURLToPath(import.meta.url), ...args]
+  const quick = args.includes('--quick')
+  const stallSeconds = Number(process.env.BENCH_STALL_SECONDS ?? (quick ? 120 : 600))
+  process.exit(
+    await runWatched(pin ? ['taskset', '-c', '0', ...node] : node, {
+      heartbeatSeconds: Math.min(stallSeconds, quick ? 60 : 180),
+      progressSeconds: stallSeconds,
+    }),
   )
-  process.exit(result.status ?? 1)
 }
+startHeartbeat()
 
 const settings = readSettings(args)
 const sections: { id: string; run: typeof runVerification }[] = [
@@ -42,6 +48,7 @@ const results: SectionResult[] = []
 for (const section of sections) {
   if (settings.only.length > 0 && !settings.only.includes(section.id)) continue
   const sectionStart = performance.now()
+  progress('started', section.id)
   results.push(...(await section.run(settings)))
   console.error(`[bench] ${section.id} done in ${((performance.now() - sectionStart) / 1000).toFixed(1)} s`)
 }

@@ -1,4 +1,4 @@
-// Run with --expose-gc: `node --expose-gc --import tsx replay-memory-child.ts <live> <maxEntries>`. Prints JSON.
+// Run with --expose-gc: `node --expose-gc replay-memory-child.js <live> <maxEntries>` (compiled). Prints JSON.
 import { randomBytes } from 'node:crypto'
 import { createMemoryReplayStore } from '@dpop/core'
 

@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
 import { createMemoryReplayStore, type MemoryReplayStore } from '@dpop/core'
 import { measureGroup } from '../measure.js'
 import type { ResultRow, SectionResult } from '../report.js'
+import { runScript } from '../run-script.js'
 import type { BenchSettings } from '../settings.js'
 import type { MemoryReport } from './replay-memory-child.js'
 
@@ -46,20 +45,12 @@ export async function runReplayStore(settings: BenchSettings): Promise<SectionRe
   keys.length = 0
 
   console.error('[replay-store] memory (child process)')
-  const child = spawnSync(
-    process.execPath,
-    [
-      '--expose-gc',
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./replay-memory-child.ts', import.meta.url)),
-      String(settings.memoryEntries),
-      String(settings.steadyEntries),
-    ],
-    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  const stdout = await runScript(
+    'sections/replay-memory-child.js',
+    [String(settings.memoryEntries), String(settings.steadyEntries)],
+    ['--expose-gc'],
   )
-  if (child.status !== 0) throw new Error(`replay memory child failed: ${child.stderr}`)
-  const report = JSON.parse(child.stdout) as MemoryReport
+  const report = JSON.parse(stdout) as MemoryReport
   const entries = settings.memoryEntries.toLocaleString('en-US')
   const rows: ResultRow[] = [
     {

@@ -3,7 +3,7 @@ import {
   accessTokenHash,
   buildProofPool,
   fakeAccessToken,
-  generateBenchKey,
+  generateBenchKeys,
   type ProofFixture,
   RESOURCE_URL,
 } from '../fixtures.js'
@@ -26,8 +26,8 @@ export async function runScaling(settings: BenchSettings): Promise<SectionResult
   const claims = { htm: 'GET', htu: RESOURCE_URL, ath: accessTokenHash(accessToken) }
   const poolLength = settings.quick ? 2000 : 60_000
   const live = settings.quick ? 100_000 : 1_000_000
-  const fewKeys = Array.from({ length: 10 }, () => generateBenchKey('ES256'))
-  const manyKeys = Array.from({ length: 5000 }, () => generateBenchKey('ES256'))
+  const fewKeys = generateBenchKeys('ES256', 10)
+  const manyKeys = generateBenchKeys('ES256', 5000)
   const fewPool = buildProofPool(fewKeys, poolLength, claims)
   const manyPool = buildProofPool(manyKeys, poolLength, claims)
   const prefill = replayKeys(live)

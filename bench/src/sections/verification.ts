@@ -13,6 +13,7 @@ import {
   buildProofPool,
   fakeAccessToken,
   generateBenchKey,
+  generateBenchKeys,
   nodeVerifier,
   type ProofFixture,
   RESOURCE_URL,
@@ -116,7 +117,7 @@ export async function runVerification(settings: BenchSettings): Promise<SectionR
     let coldPool: ProofFixture[] = []
     if (alg === 'ES256' || alg === 'EdDSA') {
       // One key per proof: more keys than the key cache holds, so every verification imports its key.
-      const coldKeys = Array.from({ length: settings.quick ? 1500 : 12_000 }, () => generateBenchKey(alg))
+      const coldKeys = generateBenchKeys(alg, settings.quick ? 1500 : 12_000)
       coldPool = buildProofPool(coldKeys, coldKeys.length, { htm: 'GET', htu: RESOURCE_URL, ath })
       const coldCache = new KeyCache()
       cases.push({
