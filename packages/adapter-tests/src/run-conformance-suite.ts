@@ -23,6 +23,7 @@ import {
   referenceResponse,
   renderError,
 } from './reference-response.js'
+import { runClientInteropSuite } from './run-client-interop-suite.js'
 import { type ReceivedResponse, sendRequest } from './send-request.js'
 
 /** What an adapter's app is built from. Every app serves the routes listed in `runConformanceSuite`. */
@@ -572,4 +573,6 @@ export function runConformanceSuite(adapter: ConformanceAdapter): void {
       expect(response.body).not.toContain('invalid_dpop_proof')
     })
   })
+  // The clients people use, against the same adapter.
+  runClientInteropSuite(adapter)
 }

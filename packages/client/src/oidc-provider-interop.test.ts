@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { generateKeyPair } from '@dpop/core'
+import { decodeProtectedHeader } from 'jose'
 import Provider from 'oidc-provider'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDPoPHandle } from './create-dpop-handle.js'
@@ -128,6 +130,47 @@ describe('interop: oidc-provider with DPoP', () => {
       token_type: 'DPoP',
       cnf: { jkt: handle.thumbprint },
     })
+  })
+
+  it("RFC 9864: createDPoPHandle({ alg: 'Ed25519' }) signs Ed25519 proofs oidc-provider accepts and binds", async () => {
+    const handle = await createDPoPHandle({ alg: 'Ed25519' })
+    const proofs: string[] = []
+    const client = createOAuthClient(handle, {
+      issuer,
+      clientId: 'service',
+      clientSecret: 'service-secret with spaces',
+      fetch: (input, init) => {
+        const proof = new Headers(init?.headers).get('dpop')
+        if (proof !== null) proofs.push(proof)
+        return fetch(input, init)
+      },
+    })
+    const tokens = await client.clientCredentials({ scope: 'api:read' })
+    expect(tokens.tokenType).toBe('DPoP')
+    expect(proofs.length).toBeGreaterThan(0)
+    for (const proof of proofs) expect(decodeProtectedHeader(proof).alg).toBe('Ed25519')
+    const introspection = await fetch(`${issuer}/token/introspection`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${btoa('service:service-secret+with+spaces')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token: tokens.accessToken }),
+    })
+    expect(await introspection.json()).toMatchObject({ active: true, cnf: { jkt: handle.thumbprint } })
+  })
+
+  it('RFC 9449 §5.1: an Ed25519 key given without alg signs what the metadata lists, Ed25519 first', async () => {
+    const handle = await createDPoPHandle({ keyPair: await generateKeyPair('Ed25519') })
+    const client = createOAuthClient(handle, {
+      issuer,
+      clientId: 'service',
+      clientSecret: 'service-secret with spaces',
+    })
+    const listed = (await client.metadata()).dpop_signing_alg_values_supported ?? []
+    expect((await client.clientCredentials({ scope: 'api:read' })).tokenType).toBe('DPoP')
+    expect(listed).toEqual(expect.arrayContaining(['Ed25519', 'EdDSA']))
+    expect(handle.algorithmFor(issuer)).toBe('Ed25519')
   })
 
   it('authorization code + PKCE + dpop_jkt, userinfo with the DPoP-bound token, refresh, revoke', async () => {
