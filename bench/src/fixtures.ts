@@ -12,8 +12,17 @@ import {
 
 import { progress } from './watchdog.js'
 
-export type BenchAlgorithm = 'ES256' | 'EdDSA' | 'RS256' | 'PS256'
+export type BenchAlgorithm = 'ES256' | 'EdDSA' | 'Ed25519' | 'Ed448' | 'RS256' | 'PS256'
 export const ALGORITHMS: readonly BenchAlgorithm[] = ['ES256', 'EdDSA', 'RS256', 'PS256']
+/** Verification also covers RFC 9864's identifiers: an Ed25519 key signing `Ed25519`, and Ed448. */
+export const VERIFICATION_ALGORITHMS: readonly BenchAlgorithm[] = [
+  'ES256',
+  'EdDSA',
+  'Ed25519',
+  'Ed448',
+  'RS256',
+  'PS256',
+]
 
 export const RESOURCE_URL = 'https://rs.example.com/resource'
 
@@ -29,9 +38,11 @@ export function generateBenchKey(alg: BenchAlgorithm): BenchKey {
   const { privateKey, publicKey } =
     alg === 'ES256'
       ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      : alg === 'EdDSA'
+      : alg === 'EdDSA' || alg === 'Ed25519'
         ? generateKeyPairSync('ed25519')
-        : generateKeyPairSync('rsa', { modulusLength: 2048 })
+        : alg === 'Ed448'
+          ? generateKeyPairSync('ed448')
+          : generateKeyPairSync('rsa', { modulusLength: 2048 })
   const { kty, crv, x, y, n, e } = publicKey.export({ format: 'jwk' })
   const jwk = Object.fromEntries(
     Object.entries({ kty, crv, x, y, e, n }).filter(([, value]) => value !== undefined),
@@ -53,6 +64,8 @@ function nodeParameters(alg: BenchAlgorithm): { digest: string | null; options: 
     case 'ES256':
       return { digest: 'sha256', options: { dsaEncoding: 'ieee-p1363' } }
     case 'EdDSA':
+    case 'Ed25519':
+    case 'Ed448':
       return { digest: null, options: {} }
     case 'RS256':
       return { digest: 'sha256', options: {} }
@@ -81,7 +94,10 @@ export function webCryptoAlgorithm(alg: BenchAlgorithm): {
     case 'ES256':
       return { import: { name: 'ECDSA', namedCurve: 'P-256' }, verify: { name: 'ECDSA', hash: 'SHA-256' } }
     case 'EdDSA':
+    case 'Ed25519':
       return { import: { name: 'Ed25519' }, verify: { name: 'Ed25519' } }
+    case 'Ed448':
+      return { import: { name: 'Ed448' }, verify: { name: 'Ed448' } }
     case 'RS256':
       return { import: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, verify: { name: 'RSASSA-PKCS1-v1_5' } }
     case 'PS256':
