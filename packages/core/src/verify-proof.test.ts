@@ -94,6 +94,33 @@ describe('RFC 9449 §4.3 step 1: exactly one DPoP HTTP request header', () => {
       await rejects(verifyProof(value, post, fresh()), 'invalid_dpop_proof', 'malformed')
     }
   })
+  it('rejects a missing proof given as null, what Fetch Headers.get answers, with DPoPError not TypeError', async () => {
+    await rejects(verifyProof(null, post, fresh()), 'invalid_dpop_proof', 'missing')
+    await rejects(
+      verifyProof(new Headers().get('dpop'), post, fresh({ accessToken: 'token' })),
+      'invalid_dpop_proof',
+      'missing',
+    )
+  })
+  it('rejects a request whose own DPoP header has several values, whatever the proof argument', async () => {
+    const a = await createProof(es256, { htm: 'POST', htu: URL_, iat })
+    const b = await createProof(es256, { htm: 'POST', htu: URL_, iat })
+    const headers = [
+      { dpop: [a, b] },
+      { dpop: `${a}, ${b}` },
+      { dpop: `${a},${b}` },
+      { dpop: [`${a}, ${b}`] },
+    ]
+    for (const header of headers) {
+      const twice = request('POST', URL_, header)
+      for (const proof of [a, [a], undefined, null]) {
+        await rejects(verifyProof(proof, twice, fresh()), 'invalid_dpop_proof', 'header_multiple')
+      }
+    }
+    // One value in the request: the proof passed alongside is verified as usual.
+    await expect(verifyProof(a, request('POST', URL_, { dpop: a }), fresh())).resolves.toBeDefined()
+    await expect(verifyProof(b, request('POST', URL_, { dpop: [b] }), fresh())).resolves.toBeDefined()
+  })
   it('accepts a single-element array', async () => {
     const a = await createProof(es256, { htm: 'POST', htu: URL_, iat })
     await expect(verifyProof([a], post, fresh())).resolves.toBeDefined()

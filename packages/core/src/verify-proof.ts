@@ -171,6 +171,13 @@ function accessTokenHashOf(accessToken: string): string | Promise<string> {
   return hash
 }
 
+/** True when a header accessor's answer holds more than one value: several lines, or lines joined with ",". */
+function carriesSeveral(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes(',')
+  if (!Array.isArray(value)) return false
+  return value.length > 1 || (typeof value[0] === 'string' && value[0].includes(','))
+}
+
 function normalizeTyp(typ: unknown): string | undefined {
   if (typeof typ !== 'string') return undefined
   const lower = typ.toLowerCase()
@@ -182,10 +189,11 @@ function normalizeTyp(typ: unknown): string | undefined {
  * access token is presented), cheapest first, the replay reservation last. Throws a `DPoPError` whose
  * `reason` names the failed check.
  *
- * @param proof the `DPoP` header value(s) as received; several values are rejected.
+ * @param proof the `DPoP` header value(s) as received (`null` or `undefined` when absent); several values are
+ *   rejected, and so is a request whose own `DPoP` header has several.
  */
 export async function verifyProof(
-  proof: string | readonly string[] | undefined,
+  proof: string | readonly string[] | null | undefined,
   request: DPoPHttpRequest,
   options: VerifyProofOptions = {},
 ): Promise<VerifiedProof> {
@@ -208,9 +216,11 @@ export async function verifyProof(
     contextualizeError(new DPoPError(code, reason, { description, ...extra }), context, challengeOf())
   const invalid = (reason: string, description: string) => fail('invalid_dpop_proof', reason, description)
 
-  // §4.3 step 1: exactly one DPoP header. Node joins repeated header lines with ", ", which a compact JWS
-  // never contains.
-  if (proof === undefined || (typeof proof !== 'string' && proof.length === 0)) {
+  // §4.3 step 1: exactly one DPoP header, in the request too, whatever the caller passed as `proof`. Node and
+  // other frameworks join repeated header lines with ", ", which a compact JWS never contains.
+  if (carriesSeveral(request.header('dpop'))) throw invalid('header_multiple', 'more than one DPoP header')
+  // null is what Fetch's Headers.get answers for a missing header.
+  if (proof === undefined || proof === null || (Array.isArray(proof) && proof.length === 0)) {
     throw invalid('missing', 'DPoP proof required')
   }
   if (typeof proof !== 'string') {
