@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { createDPoPFetch, createDPoPHandle, createOAuthClient } from '@dpop/client'
+import { SUPPORTED_ALGORITHMS } from '@dpop/core'
 import Redis from 'ioredis'
 import { decodeJwt } from 'jose'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
@@ -99,6 +100,25 @@ describe('the example system, started in-process on free ports', () => {
         scope: API_SCOPE,
         jkt: handle.thumbprint,
       })
+    }
+  })
+
+  it('every algorithm dpop keygen offers is advertised and accepted by the AS and all three resources', async () => {
+    const metadata = (await (await fetch(system.urls.metadata)).json()) as Record<string, unknown>
+    expect(metadata['dpop_signing_alg_values_supported']).toEqual([...SUPPORTED_ALGORITHMS])
+    for (const alg of SUPPORTED_ALGORITHMS) {
+      const handle = await createDPoPHandle({ alg })
+      const client = createOAuthClient(handle, { issuer: system.urls.issuer, ...DEMO_SERVICE })
+      const tokens = await client.clientCredentials({ scope: API_SCOPE })
+      expect(jktOf(tokens.accessToken)).toBe(handle.thumbprint)
+      const dpopFetch = createDPoPFetch(handle)
+      for (const framework of FRAMEWORKS) {
+        const response = await dpopFetch(system.urls.resources[framework], {
+          headers: { Authorization: `DPoP ${tokens.accessToken}` },
+        })
+        expect(response.status, `${alg} at ${framework}`).toBe(200)
+        await response.body?.cancel()
+      }
     }
   })
 
