@@ -472,6 +472,23 @@ describe('RFC 9728 §5.1 resource_metadata', () => {
     )
     expect(() => guard().metadata()).toThrow(TypeError)
   })
+
+  it('RFC 9728 §2: advertises every default algorithm, RFC 9864 Ed25519 and Ed448 included', () => {
+    expect(guard({ resourceMetadata }).metadata().dpop_signing_alg_values_supported).toEqual([
+      'ES256',
+      'ES384',
+      'ES512',
+      'PS256',
+      'PS384',
+      'PS512',
+      'RS256',
+      'RS384',
+      'RS512',
+      'EdDSA',
+      'Ed25519',
+      'Ed448',
+    ])
+  })
 })
 
 describe('verified token cache', () => {
