@@ -14,6 +14,8 @@ export const RESOURCE = 'https://rs.example'
 export const ALLOWED_ORIGIN = 'https://app.example'
 export const CLIENT_ID = 'conformance-client'
 export const CLIENT_SECRET = 'conformance-secret-that-is-long-enough-0123456789'
+/** The identity the resource's nonces are bound to (its `resourceMetadata.resource`, RFC 9449 §9). */
+export const RESOURCE_NONCE_SERVER = `resource ${RESOURCE}`
 
 export interface ConformanceFixtures {
   clientKey: CryptoKeyPair
@@ -22,6 +24,7 @@ export interface ConformanceFixtures {
   thumbprint: string
   /** JWT access tokens (RFC 9068) bound to `clientKey`. */
   tokens: { read: string; unbound: string }
+  /** Shared by the `/nonce` guard and the authorization server (nonces required with `x-conformance-nonce`). */
   nonceSource: NonceSource
   authorizationServer: AuthorizationServer
   guard: ResourceGuardOptions
@@ -70,6 +73,11 @@ export async function createConformanceFixtures(): Promise<ConformanceFixtures> 
   const authorizationServer = createAuthorizationServer({
     issuer: AUTHORIZATION_SERVER_ISSUER,
     audience: RESOURCE,
+    // The same source as the resource's: its nonces must still be refused there, and the resource's here.
+    dpop: {
+      nonceSource,
+      nonce: (_client, request) => request.header('x-conformance-nonce') !== undefined,
+    },
     clients: [
       {
         clientId: CLIENT_ID,

@@ -14,6 +14,7 @@ import {
   type ConformanceFixtures,
   createConformanceFixtures,
   RESOURCE,
+  RESOURCE_NONCE_SERVER,
 } from './conformance-fixtures.js'
 import {
   type ExpectedResponse,
@@ -102,7 +103,7 @@ async function expectConformant(
   for (const headers of [actualHeaders, expectedHeaders]) {
     const nonce = headers['dpop-nonce']
     if (nonce !== undefined) {
-      expect((await nonceSource.verify(nonce)).status).toBe('valid')
+      expect((await nonceSource.verify(nonce, RESOURCE_NONCE_SERVER)).status).toBe('valid')
       headers['dpop-nonce'] = '<valid nonce>'
     }
   }
@@ -454,6 +455,48 @@ export function runConformanceSuite(adapter: ConformanceAdapter): void {
       expect(retry.status).toBe(200)
       // The nonce used is about to expire: the success carries the next one.
       expect(retry.headers['dpop-nonce']).toEqual(expect.any(String))
+    })
+
+    it('RFC 9449 §8, §9: a nonce is valid only at the server that issued it, even from one shared source', async () => {
+      const tokenUrl = `${AUTHORIZATION_SERVER_ISSUER}/token`
+      const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`
+      const token = async (nonce?: string) =>
+        sendRequest(`${plain.origin}/token`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: basic,
+            'x-conformance-nonce': '1',
+            dpop: await fixtures.proof('POST', tokenUrl, nonce === undefined ? {} : { nonce }),
+          },
+          body: 'grant_type=client_credentials&scope=read',
+        })
+      const challenged = await token()
+      expect(challenged.status).toBe(400)
+      expect(errorCode(challenged)).toBe('use_dpop_nonce')
+      const asNonce = challenged.headers['dpop-nonce'] as string
+      expect(typeof asNonce).toBe('string')
+
+      // The authorization server's nonce at the resource: refused, and the resource hands out its own.
+      const url = `${plain.origin}/nonce`
+      const atResource = await conform(
+        plain,
+        '/nonce',
+        {
+          authorization: `DPoP ${fixtures.tokens.read}`,
+          dpop: await fixtures.proof('GET', url, { accessToken: fixtures.tokens.read, nonce: asNonce }),
+        },
+        { route: nonceRoute },
+      )
+      expect(atResource.status).toBe(401)
+      expect(challengeOf(atResource).error).toBe('use_dpop_nonce')
+      const resourceNonce = atResource.headers['dpop-nonce'] as string
+
+      // The resource's nonce at the token endpoint: refused; the authorization server's own passes.
+      const atServer = await token(resourceNonce)
+      expect(atServer.status).toBe(400)
+      expect(errorCode(atServer)).toBe('use_dpop_nonce')
+      expect((await token(atServer.headers['dpop-nonce'] as string)).status).toBe(200)
     })
 
     it('RFC 9449 §9, Fetch CORS: preflights, errors and successes expose DPoP-Nonce and WWW-Authenticate', async () => {

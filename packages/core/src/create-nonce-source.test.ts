@@ -40,6 +40,36 @@ describe('RFC 9449 §8 and §9 server nonces', () => {
     expect(await old.verify(await rotated.issue())).toEqual({ status: 'invalid' })
   })
 
+  it('binds a nonce to the server it was issued for, even with one source or one secret', async () => {
+    const source = createNonceSource({ secrets: [{ id: 'a', secret }] })
+    const sameSecret = createNonceSource({ secrets: [{ id: 'a', secret }] })
+    const as = 'authorization-server https://as.example'
+    const api = 'resource https://api.example'
+    const nonce = await source.issue(as)
+    expect(await source.verify(nonce, as)).toMatchObject({ status: 'valid' })
+    expect(await sameSecret.verify(nonce, as)).toMatchObject({ status: 'valid' })
+    for (const other of [api, 'resource https://as.example', `${as}/`, undefined]) {
+      expect(await source.verify(nonce, other)).toEqual({ status: 'invalid' })
+      expect(await sameSecret.verify(nonce, other)).toEqual({ status: 'invalid' })
+    }
+    expect(await source.verify(await source.issue(), as)).toEqual({ status: 'invalid' })
+  })
+
+  it('rotates with a server identity: old nonces of that server still verify for it alone', async () => {
+    const server = 'resource https://api.example'
+    const old = createNonceSource({ secrets: [{ id: 'a', secret }] })
+    const rotated = createNonceSource({
+      secrets: [
+        { id: 'b', secret: 'm'.repeat(32) },
+        { id: 'a', secret },
+      ],
+    })
+    const issued = await old.issue(server)
+    expect(await rotated.verify(issued, server)).toMatchObject({ status: 'valid' })
+    expect(await rotated.verify(issued, 'resource https://other.example')).toEqual({ status: 'invalid' })
+    expect(await rotated.verify(await rotated.issue(server), server)).toMatchObject({ status: 'valid' })
+  })
+
   it('rejects forged, foreign and malformed nonces', async () => {
     const source = createNonceSource({ secrets: [{ id: 'a', secret }] })
     const other = createNonceSource({ secrets: [{ id: 'a', secret: 'x'.repeat(32) }] })

@@ -23,19 +23,29 @@ export type NonceVerification =
   | { status: 'stale' }
   | { status: 'invalid' }
 
-/** Issues and checks server nonces (RFC 9449 §8, §9) without storage. */
+/**
+ * Issues and checks server nonces (RFC 9449 §8, §9) without storage. `server` names the server that issues
+ * and later checks the nonce (its role and issuer or resource identifier): a nonce issued for one server
+ * never verifies for another, even when both use one source or one secret.
+ */
 export interface NonceSource {
-  issue(): Promise<string>
-  verify(nonce: unknown): Promise<NonceVerification>
+  issue(server?: string): Promise<string>
+  verify(nonce: unknown, server?: string): Promise<NonceVerification>
 }
 
 const ID = /^[A-Za-z0-9_-]{1,16}$/
 const NONCE = /^([A-Za-z0-9_-]{1,16})\.([0-9a-z]{1,12})\.([A-Za-z0-9_-]{43})$/
 const encoder = new TextEncoder()
 
+/** What the MAC covers: the secret id, the time step and, on a line of its own, the server's identity. */
+function macInput(id: string, stepText: string, server: string | undefined): Uint8Array<ArrayBuffer> {
+  return encoder.encode(server === undefined ? `${id}.${stepText}` : `${id}.${stepText}\n${server}`)
+}
+
 /**
- * Stateless nonces: `id.step.HMAC-SHA256(secret, id.step)`. Every instance built from the same secrets
- * issues and accepts the same nonces, with no shared state.
+ * Stateless nonces: `id.step.HMAC-SHA256(secret, id.step LF server)`. Every instance built from the same
+ * secrets issues and accepts the same nonces for the same `server`, with no shared state; the server's
+ * identity is folded into the MAC, not carried in the nonce, so one server's nonces are refused at another.
  */
 export function createNonceSource(options: NonceSourceOptions): NonceSource {
   const step = options.step ?? 60
@@ -71,13 +81,13 @@ export function createNonceSource(options: NonceSourceOptions): NonceSource {
   const currentStep = () => Math.floor(now() / 1000 / step)
 
   return {
-    async issue() {
+    async issue(server) {
       const stepText = currentStep().toString(36)
       const key = await (keys.get(primary) as Promise<CryptoKey>)
-      const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`${primary}.${stepText}`))
+      const mac = await crypto.subtle.sign('HMAC', key, macInput(primary, stepText, server))
       return `${primary}.${stepText}.${base64url.encode(new Uint8Array(mac))}`
     },
-    async verify(nonce) {
+    async verify(nonce, server) {
       if (typeof nonce !== 'string') return { status: 'invalid' }
       const match = NONCE.exec(nonce)
       if (!match) return { status: 'invalid' }
@@ -95,7 +105,7 @@ export function createNonceSource(options: NonceSourceOptions): NonceSource {
         'HMAC',
         await key,
         signature.slice(),
-        encoder.encode(`${id}.${stepText}`),
+        macInput(id, stepText, server),
       )
       if (!authentic) return { status: 'invalid' }
       const issuedStep = Number.parseInt(stepText, 36)

@@ -638,6 +638,21 @@ describe('RFC 9449 §8 and §9: server-provided nonces', () => {
     expect(error.headers['WWW-Authenticate']).toContain('error="use_dpop_nonce"')
     expect(error.headers['DPoP-Nonce']).toBeTruthy()
   })
+  it('refuses a nonce issued for another server that shares the source, and hands out its own', async () => {
+    const here = { source, server: 'resource https://api.example.com' }
+    const foreign = await source.issue('authorization-server https://as.example.com')
+    const proof = await createProof(es256, { htm: 'POST', htu: URL_, iat, nonce: foreign })
+    const error = await rejects(
+      verifyProof(proof, post, fresh({ nonce: here })),
+      'use_dpop_nonce',
+      'nonce_invalid',
+    )
+    const own = error.headers['DPoP-Nonce'] as string
+    expect(await source.verify(own, here.server)).toMatchObject({ status: 'valid' })
+    expect(await source.verify(own)).toEqual({ status: 'invalid' })
+    const retry = await createProof(es256, { htm: 'POST', htu: URL_, iat, nonce: own })
+    await expect(verifyProof(retry, post, fresh({ nonce: here }))).resolves.toBeDefined()
+  })
   it('rejects a forged nonce', async () => {
     const nonce = (await source.issue()).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))
     const proof = await createProof(es256, { htm: 'POST', htu: URL_, iat, nonce })

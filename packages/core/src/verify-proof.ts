@@ -23,6 +23,12 @@ import { parseJsonObject } from './strict-json.js'
 export interface NonceRequirement {
   source: NonceSource
   /**
+   * The identity of the server checking the proof (its role and issuer or resource identifier, such as
+   * `resource https://api.example.com`), folded into every nonce it issues and checks: a nonce of another
+   * server is `use_dpop_nonce` here even when both share the source (RFC 9449 §8, §9).
+   */
+  server?: string
+  /**
    * Whether this request must carry a server nonce (RFC 9449 §8, §9): a flag, or a policy of the request.
    * @default true
    */
@@ -371,12 +377,15 @@ export async function verifyProof(
       Boolean(typeof required === 'function' ? await required(request) : required)
     if (needed) {
       const challengeNonce = async (reason: string, description: string) =>
-        fail('use_dpop_nonce', reason, description, { nonce: await nonceOptions.source.issue() })
+        fail('use_dpop_nonce', reason, description, {
+          nonce: await nonceOptions.source.issue(nonceOptions.server),
+        })
       if (claims.nonce === undefined) throw await challengeNonce('nonce_missing', 'DPoP nonce required')
-      const result = await nonceOptions.source.verify(claims.nonce)
+      const result = await nonceOptions.source.verify(claims.nonce, nonceOptions.server)
       if (result.status === 'stale') throw await challengeNonce('nonce_stale', 'DPoP nonce expired')
       if (result.status !== 'valid') throw await challengeNonce('nonce_invalid', 'DPoP nonce not recognized')
-      if (result.expiresSoon) responseHeaders['DPoP-Nonce'] = await nonceOptions.source.issue()
+      if (result.expiresSoon)
+        responseHeaders['DPoP-Nonce'] = await nonceOptions.source.issue(nonceOptions.server)
     }
   }
 

@@ -14,9 +14,9 @@ export interface CheckProofOptions {
 function nonceRequirement(context: ServerContext, client: ClientRecord): NonceRequirement | undefined {
   const policy = client.nonce ?? context.config.dpop.nonce
   if (policy === 'off') return undefined
-  const source = context.config.dpop.nonceSource
-  if (policy === 'always') return { source, required: true }
-  return { source, required: (request) => policy(client, request) }
+  const { nonceSource: source, nonceServer: server } = context.config.dpop
+  if (policy === 'always') return { source, server, required: true }
+  return { source, server, required: (request) => policy(client, request) }
 }
 
 /**

@@ -73,7 +73,13 @@ export interface DPoPConfig {
   algorithms?: readonly string[]
   /** When a server nonce is required (RFC 9449 §8). @default 'off' */
   nonce?: NoncePolicy
-  /** Nonce source shared with resource servers (core `createNonceSource`). @default one with a random secret */
+  /**
+   * Where this authorization server's nonces come from (core `createNonceSource`). Give every instance of
+   * this server the same source (or one built from the same secrets) so they accept each other's nonces.
+   * Nonces are bound to this server's issuer: a resource server's nonce is refused here, and this server's
+   * nonces are refused at resources, even when they share the source or its secrets.
+   * @default one with a random secret
+   */
   nonceSource?: NonceSource
 }
 
@@ -166,6 +172,8 @@ export interface ResolvedConfig {
     algorithms: readonly string[]
     nonce: NoncePolicy
     nonceSource: NonceSource
+    /** This server's identity in its nonces (`authorization-server <issuer>`), so they pass nowhere else. */
+    nonceServer: string
   }
   replayStore: ReplayStore
   storage: Storage
@@ -436,7 +444,15 @@ export function resolveConfig(config: AuthorizationServerConfig): ResolvedConfig
     signingKeys: config.signingKeys ?? [],
     audience: config.audience ?? config.issuer,
     scopesSupported: config.scopesSupported,
-    dpop: { proofTimeFrame, clockTolerance, jtiCacheTime, algorithms, nonce, nonceSource },
+    dpop: {
+      proofTimeFrame,
+      clockTolerance,
+      jtiCacheTime,
+      algorithms,
+      nonce,
+      nonceSource,
+      nonceServer: `authorization-server ${config.issuer}`,
+    },
     replayStore,
     storage,
     accessTokenLifetime: seconds(config.accessTokenLifetime, 3600, 'accessTokenLifetime'),

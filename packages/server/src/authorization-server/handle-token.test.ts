@@ -437,6 +437,7 @@ describe('RFC 9449 §8 authorization server-provided nonce', () => {
       ],
     })
     const pair = await keyPair()
+    let nonce = ''
     for (const [clientId, expected] of [
       ['service', 'use_dpop_nonce'],
       ['bound', 'use_dpop_nonce'],
@@ -449,8 +450,11 @@ describe('RFC 9449 §8 authorization server-provided nonce', () => {
         }),
       )
       expect(json(response).error, clientId).toBe(expected)
+      if (clientId === 'bound') nonce = response?.headers['DPoP-Nonce'] as string
     }
-    const nonce = await nonceSource.issue()
+    expect(await nonceSource.verify(nonce, `authorization-server ${ISSUER}`)).toMatchObject({
+      status: 'valid',
+    })
     const accepted = await server.handle(
       tokenRequest('grant_type=client_credentials', {
         authorization: basic('bound', SECRET),

@@ -15,6 +15,7 @@ import { boundThumbprint } from './bound-thumbprint.js'
 import { assertScopes } from './guard-option-checks.js'
 import { invalidToken } from './invalid-token.js'
 import type { ResolvedGuardConfig } from './resolve-guard-config.js'
+import { resourceNonceServer } from './resolve-guard-nonce.js'
 import { scopesOf } from './scopes-of.js'
 
 export interface AuthenticateOptions {
@@ -101,8 +102,12 @@ export async function authenticateRequest(
         new DPoPError('invalid_token', 'token_not_bound', { description: 'access token is not DPoP-bound' }),
       )
     }
+    const { nonce } = config.proofOptions
     const proof = await verifyProof(request.header('dpop'), request, {
       ...config.proofOptions,
+      ...(config.nonceBoundToOrigin && nonce !== undefined
+        ? { nonce: { ...nonce, server: resourceNonceServer(new URL(request.url).origin) } }
+        : {}),
       accessToken,
       accessTokenHash,
       expectedThumbprint: jkt,

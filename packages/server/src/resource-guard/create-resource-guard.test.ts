@@ -324,7 +324,16 @@ describe('RFC 9449 §9 resource server nonces', () => {
   })
 
   it('hands out a fresh nonce in responseHeaders when the one used expires soon', async () => {
-    const issued = await source.issue()
+    const firstToken = await mintToken(asKey, { jkt: alice.jkt, now: NOW })
+    const challenge = await rejection(
+      guard({ nonce: { source } }).authenticate(
+        request({
+          Authorization: `DPoP ${firstToken}`,
+          DPoP: await proof(alice, { accessToken: firstToken, now: NOW }),
+        }),
+      ),
+    )
+    const issued = challenge.headers['DPoP-Nonce'] as string
     const later = NOW + 4 * 60_000 // step 60 s, window 5: the last step of its life
     const laterSource = createNonceSource({
       secrets: [{ id: 'k1', secret: 'x'.repeat(32) }],

@@ -6,6 +6,7 @@ import {
   type VerifyProofOptions,
 } from '@dpop/core'
 import { assertScopes, assertSeconds, fail } from './guard-option-checks.js'
+import { resolveGuardNonce } from './resolve-guard-nonce.js'
 import { type ResolvedResourceMetadata, resolveResourceMetadata } from './resolve-resource-metadata.js'
 import { type ClaimsLookup, resolveTokenVerifier } from './resolve-token-verifier.js'
 import type { ResourceGuardOptions } from './resource-guard-options.js'
@@ -25,6 +26,8 @@ export interface ResolvedGuardConfig {
   readonly proofOptions: GuardProofOptions
   readonly getClaims: ClaimsLookup
   readonly metadata: ResolvedResourceMetadata | undefined
+  /** No resource identifier is configured: bind `proofOptions.nonce` to each request's origin. */
+  readonly nonceBoundToOrigin: boolean
 }
 
 /** Validates `createResourceGuard` options (a caller mistake is a `TypeError`) and resolves their defaults. */
@@ -44,13 +47,7 @@ export function resolveGuardConfig(options: ResourceGuardOptions): ResolvedGuard
   if (options.realm !== undefined && typeof options.realm !== 'string') fail('realm', 'must be a string')
   const replayStore = options.replayStore ?? createMemoryReplayStore({ now })
   if (typeof replayStore?.reserve !== 'function') fail('replayStore', 'must have reserve(key, expiresAt)')
-  const nonce = options.nonce
-  if (
-    nonce !== undefined &&
-    (typeof nonce.source?.issue !== 'function' || typeof nonce.source.verify !== 'function')
-  ) {
-    fail('nonce.source', 'must be a NonceSource (createNonceSource from @dpop/core)')
-  }
+  const nonce = resolveGuardNonce(options, now)
   const metadata =
     options.resourceMetadata === undefined
       ? undefined
@@ -70,7 +67,16 @@ export function resolveGuardConfig(options: ResourceGuardOptions): ResolvedGuard
     now,
     ...(options.maxAge === undefined ? {} : { maxAge: options.maxAge }),
     ...(options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance }),
-    ...(nonce === undefined ? {} : { nonce }),
+    ...(nonce === undefined ? {} : { nonce: nonce.requirement }),
   })
-  return { now, allowBearer, requiredScopes, challenge, proofOptions, getClaims, metadata }
+  return {
+    now,
+    allowBearer,
+    requiredScopes,
+    challenge,
+    proofOptions,
+    getClaims,
+    metadata,
+    nonceBoundToOrigin: nonce?.perOrigin ?? false,
+  }
 }

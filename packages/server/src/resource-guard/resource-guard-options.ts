@@ -1,4 +1,4 @@
-import type { NonceRequirement, ReplayStore } from '@dpop/core'
+import type { DPoPHttpRequest, NonceRequirement, NonceSource, ReplayStore } from '@dpop/core'
 import type { JSONWebKeySet, RemoteJWKSetOptions } from 'jose'
 import type { AccessTokenVerifier } from './access-token-claims.js'
 import type { IntrospectionOptions } from './create-introspection-verifier.js'
@@ -58,8 +58,21 @@ export interface ResourceGuardOptions {
   clockTolerance?: number
   /** Where proof `jti`s are reserved; share one between instances. @default a new in-memory store per guard */
   replayStore?: ReplayStore
-  /** Resource server nonces (RFC 9449 §9). */
-  nonce?: NonceRequirement
+  /**
+   * Resource server nonces (RFC 9449 §9): `'always'`, a policy of the request, or `'off'`. A missing, stale
+   * or foreign nonce answers 401 `use_dpop_nonce` with a fresh `DPoP-Nonce`. Each nonce is bound to this
+   * resource (`resourceMetadata.resource`, else `audience`, else the origin of the request URL), so nonces
+   * of the authorization server or of another resource are refused here even from a shared source.
+   * A `NonceRequirement` (`{ source, required }`) is accepted too.
+   * @default 'off'
+   */
+  nonce?: 'off' | 'always' | ((request: DPoPHttpRequest) => boolean | Promise<boolean>) | NonceRequirement
+  /**
+   * Where this resource's nonces come from. Give every instance of one resource server the same source (or
+   * one built from the same secrets) so they accept each other's nonces; rotate by adding a new first secret.
+   * @default a source with a random secret, made by this guard
+   */
+  nonceSource?: NonceSource
   /** `realm` of the challenge. */
   realm?: string
   /** RFC 9728 metadata: adds `resource_metadata` to challenges (§5.1) and enables `metadata()`. */
