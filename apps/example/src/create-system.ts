@@ -7,6 +7,7 @@ import { API_SCOPE, DEMO_SPA } from './demo-clients.js'
 import { type LoopbackListener, listenOnLoopback } from './loopback-listener.js'
 import { createResourceServer, RESOURCE_PATH, type ResourceFramework } from './resource-servers.js'
 import { createSpaServer } from './spa-server.js'
+import { UserError } from './user-error.js'
 
 export interface SystemPorts {
   authorizationServer: number
@@ -24,6 +25,40 @@ export const DEFAULT_PORTS: Readonly<SystemPorts> = Object.freeze({
   fastify: 4003,
   spa: 4004,
 })
+
+/** The environment variable that sets each port (`pnpm start`, `pnpm demo`). */
+export const PORT_VARIABLES: Readonly<Record<keyof SystemPorts, string>> = Object.freeze({
+  authorizationServer: 'AS_PORT',
+  express: 'EXPRESS_PORT',
+  koa: 'KOA_PORT',
+  fastify: 'FASTIFY_PORT',
+  spa: 'SPA_PORT',
+})
+
+const PORT_OWNERS: Readonly<Record<keyof SystemPorts, string>> = {
+  authorizationServer: 'the authorization server',
+  express: 'the Express API',
+  koa: 'the Koa API',
+  fastify: 'the Fastify API',
+  spa: 'the single-page app',
+}
+
+/** Why `port` could not be bound, in words that name the variable to change. */
+function portError(name: keyof SystemPorts, port: number, cause: unknown): UserError {
+  const variable = PORT_VARIABLES[name]
+  const code = (cause as { code?: unknown } | undefined)?.code
+  const problem =
+    code === 'EADDRINUSE'
+      ? 'is in use'
+      : code === 'EACCES'
+        ? 'needs root privileges'
+        : `cannot be opened (${String(code ?? 'error')})`
+  const choice = code === 'EACCES' ? 'a port from 1024 up' : 'another'
+  return new UserError(
+    `${variable}=${port} ${problem} (${PORT_OWNERS[name]}): choose ${choice} with ${variable}=<port>, or 0 for any free port`,
+    { cause },
+  )
+}
 
 export interface CreateSystemOptions {
   /** Ports on 127.0.0.1 (and [::1] when available); 0 picks a free one. @default DEFAULT_PORTS */
@@ -64,7 +99,13 @@ async function waitUntilReady(redis: Redis, url: string): Promise<void> {
     const timer = setTimeout(() => fail(new Error('timed out')), 5000)
     const fail = (cause: unknown) => {
       cleanup()
-      reject(new Error(`cannot connect to Redis at ${new URL(url).host}`, { cause }))
+      const reason = cause instanceof Error && cause.message !== 'timed out' ? ` (${cause.message})` : ''
+      reject(
+        new UserError(
+          `REDIS_URL: cannot connect to Redis at ${new URL(url).host}${reason}: start redis-server there, or unset REDIS_URL to keep the state in memory`,
+          { cause },
+        ),
+      )
     }
     const ready = () => {
       cleanup()
@@ -89,7 +130,7 @@ async function bindAll(ports: SystemPorts): Promise<Record<keyof SystemPorts, Lo
       try {
         bound[name] = await listenOnLoopback(port)
       } catch (cause) {
-        throw new Error(`cannot listen on 127.0.0.1:${port} for ${name} (is it already in use?)`, { cause })
+        throw portError(name, port, cause)
       }
     }
   } catch (error) {

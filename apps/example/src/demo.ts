@@ -1,8 +1,22 @@
 import { createSystem, type DemoSystem } from './create-system.js'
 import { portsFromEnvironment, redisUrlFromEnvironment } from './environment.js'
 import { runDemo } from './run-demo.js'
+import { describeStartError } from './user-error.js'
 
-const ports = portsFromEnvironment(process.env)
+/** Says what to change in one line, without a stack trace, and exits. */
+function stop(error: unknown): never {
+  console.error(`The demo could not run: ${describeStartError(error)}`)
+  process.exit(1)
+}
+
+let ports: ReturnType<typeof portsFromEnvironment>
+let redisUrl: string | undefined
+try {
+  ports = portsFromEnvironment(process.env)
+  redisUrl = redisUrlFromEnvironment(process.env)
+} catch (error) {
+  stop(error)
+}
 const issuer = `http://localhost:${ports.authorizationServer}`
 
 async function isRunning(): Promise<boolean> {
@@ -27,8 +41,7 @@ if (await isRunning()) {
   console.log(`Using the system running at ${issuer}\n`)
 } else {
   console.log(`Nothing answers at ${issuer}: starting the system in this process\n`)
-  const redisUrl = redisUrlFromEnvironment(process.env)
-  system = await createSystem({ ports, ...(redisUrl === undefined ? {} : { redisUrl }) })
+  system = await createSystem({ ports, ...(redisUrl === undefined ? {} : { redisUrl }) }).catch(stop)
   resources = { ...system.urls.resources }
 }
 
@@ -47,7 +60,7 @@ try {
   )
 } catch (error) {
   failed = 1
-  console.error(`The demo could not run: ${error instanceof Error ? error.message : String(error)}`)
+  console.error(`The demo could not run: ${describeStartError(error)}`)
 } finally {
   await system?.close()
 }

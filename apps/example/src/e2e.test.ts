@@ -11,6 +11,7 @@ import Redis from 'ioredis'
 import { decodeJwt } from 'jose'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requireProgram } from '../../../test-prerequisites.js'
 import { DEMO_USER } from './authorization-server.js'
 import { createSystem, type DemoSystem } from './create-system.js'
 import { API_SCOPE, DEMO_SERVICE, DEMO_WEB } from './demo-clients.js'
@@ -28,6 +29,8 @@ let context: BrowserContext
 let workDirectory = ''
 
 beforeAll(async () => {
+  requireProgram('/usr/bin/chromium')
+  requireProgram('curl')
   system = await createSystem({ ports: { authorizationServer: 0, express: 0, koa: 0, fastify: 0, spa: 0 } })
   workDirectory = await mkdtemp(join(tmpdir(), 'dpop-example-'))
   context = await chromium.launchPersistentContext(join(workDirectory, 'chromium'), {

@@ -3,6 +3,7 @@ import { once } from 'node:events'
 import { createServer } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
 import Redis from 'ioredis'
+import { requireProgram } from '../../../test-prerequisites.js'
 
 export interface RedisServer {
   url: string
@@ -20,6 +21,7 @@ async function freePort(): Promise<number> {
 
 /** Starts a throwaway `redis-server` on a free loopback port, without persistence (tests only). */
 export async function startRedisServer(): Promise<RedisServer> {
+  requireProgram('redis-server')
   const port = await freePort()
   const child = spawn(
     'redis-server',

@@ -1,5 +1,6 @@
 import { createSystem, type DemoSystem } from './create-system.js'
 import { portsFromEnvironment, redisUrlFromEnvironment } from './environment.js'
+import { describeStartError } from './user-error.js'
 
 function table(system: DemoSystem): string {
   const { urls } = system
@@ -17,12 +18,14 @@ function table(system: DemoSystem): string {
   return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n')
 }
 
-const redisUrl = redisUrlFromEnvironment(process.env)
-const system = await createSystem({
-  ports: portsFromEnvironment(process.env),
-  ...(redisUrl === undefined ? {} : { redisUrl }),
-}).catch((error: unknown) => {
-  console.error(`Could not start the DPoP example: ${error instanceof Error ? error.message : String(error)}`)
+const system = await (async () => {
+  const redisUrl = redisUrlFromEnvironment(process.env)
+  return createSystem({
+    ports: portsFromEnvironment(process.env),
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+  })
+})().catch((error: unknown) => {
+  console.error(`Could not start the DPoP example: ${describeStartError(error)}`)
   process.exit(1)
 })
 

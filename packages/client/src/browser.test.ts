@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { type BrowserContext, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requireProgram } from '../../../test-prerequisites.js'
 import { type OAuthTestServer, startOAuthTestServer } from '../test/oauth-test-server.js'
 import type * as Client from './index.js'
 
@@ -15,7 +16,7 @@ declare global {
   var DPoPClient: typeof Client
 }
 
-const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM = '/usr/bin/chromium' as const
 let page: Server
 let pageOrigin = ''
 let authorizationServer: OAuthTestServer
@@ -23,6 +24,7 @@ let context: BrowserContext
 let userDataDir = ''
 
 beforeAll(async () => {
+  requireProgram(CHROMIUM)
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL('./index.ts', import.meta.url))],
     bundle: true,

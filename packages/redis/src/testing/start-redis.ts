@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer, Socket } from 'node:net'
+import { requireProgram } from '../../../../test-prerequisites.js'
 
 export interface StartedRedis {
   url: string
@@ -46,6 +47,7 @@ function ping(port: number): Promise<boolean> {
 
 /** Starts `redis-server` on a free loopback port without persistence (unless `args` ask for it). */
 export async function startRedis(options: StartRedisOptions = {}): Promise<StartedRedis> {
+  requireProgram('redis-server')
   const port = await freePort()
   const args = [
     ...(options.config === undefined ? [] : [options.config]),
