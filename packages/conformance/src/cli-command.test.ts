@@ -35,6 +35,43 @@ describe('conformanceCommand', () => {
         '-1',
       ],
     ],
+    [
+      [
+        '--issuer',
+        'http://127.0.0.1:1',
+        '--client-id',
+        'x',
+        '--resource',
+        'http://127.0.0.1:1/a',
+        '--format',
+        'xml',
+      ],
+    ],
+    [
+      [
+        '--issuer',
+        'http://127.0.0.1:1',
+        '--client-id',
+        'x',
+        '--resource',
+        'http://127.0.0.1:1/a',
+        '--fail-on',
+        'skip',
+      ],
+    ],
+    [
+      [
+        '--issuer',
+        'http://127.0.0.1:1',
+        '--client-id',
+        'x',
+        '--resource',
+        'http://127.0.0.1:1/a',
+        '--json',
+        '--format',
+        'junit',
+      ],
+    ],
   ])('answers a usage error with exit code 2: %j', async (argv) => {
     const { out, io: streams } = io()
     expect(await conformanceCommand(argv, streams)).toBe(2)
@@ -76,6 +113,30 @@ describe('conformanceCommand', () => {
       const { out, io: streams } = io()
       expect(await conformanceCommand(argv(correct), streams)).toBe(0)
       expect(out.stdout).toMatch(/^replay\.concurrent:resource\s+RFC 9449 §11\.1\s+pass$/m)
+    })
+
+    it('--format junit prints JUnit XML with a failure per failed case', async () => {
+      const { out, io: streams } = io()
+      expect(await conformanceCommand([...argv(broken), '--format', 'junit'], streams)).toBe(1)
+      expect(out.stdout).toMatch(/^<\?xml /)
+      expect(out.stdout).toMatch(
+        /<testcase classname="dpop.conformance.replay" name="replay.sequential:token: [^"]*">\n(.*\n){4}\s*<failure /,
+      )
+    })
+
+    it('--fail-on warn exits 1 on a warning', async () => {
+      const cases = ['--cases', 'token.query-and-header']
+      const base = [...argv(correct).slice(0, -2), ...cases]
+      const plain = io()
+      expect(await conformanceCommand(base, plain.io)).toBe(0)
+      expect(plain.out.stdout).toMatch(
+        /^token\.query-and-header:resource\s+RFC 6750 §2, §3\.1\s+(warn|pass)/m,
+      )
+      const warned = /warn/.test(
+        plain.out.stdout.split('\n').find((line) => line.startsWith('token.query-and-header')) ?? '',
+      )
+      const strict = io()
+      expect(await conformanceCommand([...base, '--fail-on', 'warn'], strict.io)).toBe(warned ? 1 : 0)
     })
 
     it('exits 1 when a case fails, and --json prints the report', async () => {

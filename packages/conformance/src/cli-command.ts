@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { formatReport } from './format-report.js'
+import { formatReport, type ReportFormat } from './format-report.js'
 import { runConformance } from './run-conformance.js'
 import type {
   ClientAuthenticationMethod,
@@ -17,11 +17,16 @@ export interface ConformanceCommandIo {
 
 const USAGE = `Usage: dpop conformance --issuer URL --client-id ID [--client-secret SECRET] --resource URL [--resource URL ...]
                         [--resource-method METHOD] [--auth-method client_secret_basic|client_secret_post|none]
-                        [--scope SCOPE] [--origin ORIGIN] [--cases ID,FAMILY,...] [--timeout MS] [--json]
+                        [--scope SCOPE] [--origin ORIGIN] [--stale-nonce NONCE] [--cases ID,FAMILY,...]
+                        [--timeout MS] [--format text|json|junit] [--json] [--fail-on fail|warn]
 
-Runs hostile DPoP (RFC 9449) proofs against your authorization server and the first resource.
-Exit code: 0 when no case fails, 1 when one fails, 2 on a usage error.
+Runs hostile DPoP (RFC 9449) proofs against your authorization server and every resource; each verdict
+(pass, fail, warn, skip) names the RFC section it rests on. --format junit writes JUnit XML for CI,
+--json is --format json; --stale-nonce is a nonce the authorization server issued long ago.
+Exit code: 0 when no case fails (or warns, with --fail-on warn), 1 when one does, 2 on a usage error.
 `
+
+const FORMATS: readonly ReportFormat[] = ['text', 'json', 'junit']
 
 const AUTH_METHODS: readonly ClientAuthenticationMethod[] = [
   'client_secret_basic',
@@ -53,7 +58,10 @@ export async function conformanceCommand(argv: string[], io: ConformanceCommandI
         origin: { type: 'string' },
         cases: { type: 'string', multiple: true },
         timeout: { type: 'string' },
+        'stale-nonce': { type: 'string' },
+        format: { type: 'string' },
         json: { type: 'boolean' },
+        'fail-on': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -78,6 +86,13 @@ export async function conformanceCommand(argv: string[], io: ConformanceCommandI
   if (authMethod !== undefined && !AUTH_METHODS.includes(authMethod as ClientAuthenticationMethod)) {
     return usageError(io, `--auth-method must be one of ${AUTH_METHODS.join(', ')}`)
   }
+  const format = (values.format ?? (values.json ? 'json' : 'text')) as ReportFormat
+  if (!FORMATS.includes(format)) return usageError(io, `--format must be one of ${FORMATS.join(', ')}`)
+  if (values.json && values.format !== undefined && values.format !== 'json') {
+    return usageError(io, '--json and --format disagree')
+  }
+  const failOn = values['fail-on'] ?? 'fail'
+  if (failOn !== 'fail' && failOn !== 'warn') return usageError(io, '--fail-on must be fail or warn')
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout)
   if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
     return usageError(io, '--timeout must be a positive number of milliseconds')
@@ -94,6 +109,7 @@ export async function conformanceCommand(argv: string[], io: ConformanceCommandI
     resources: values.resource.map((url) => (method === undefined ? { url } : { url, method })),
     ...(values.scope === undefined ? {} : { scope: values.scope }),
     ...(values.origin === undefined ? {} : { origin: values.origin }),
+    ...(values['stale-nonce'] === undefined ? {} : { staleNonce: values['stale-nonce'] }),
   }
   const options: ConformanceOptions = {}
   if (values.cases !== undefined) {
@@ -106,6 +122,7 @@ export async function conformanceCommand(argv: string[], io: ConformanceCommandI
   if (io.fetch !== undefined) options.fetch = io.fetch
 
   const report = await runConformance(target, options)
-  io.stdout(formatReport(report, { json: values.json ?? false }))
-  return report.summary.failed > 0 ? 1 : 0
+  io.stdout(formatReport(report, { format }))
+  const { failed, warned } = report.summary
+  return failed > 0 || (failOn === 'warn' && warned > 0) ? 1 : 0
 }

@@ -1,9 +1,12 @@
 import type { HttpResponse } from './http-exchange.js'
 import type { RunContext } from './run-context.js'
+import type { Side } from './side.js'
 import type { ConformanceFamily, ConformanceOutcome, ReceivedSummary, SentSummary } from './types.js'
 
 export interface CaseVerdict {
   outcome: ConformanceOutcome
+  /** The RFC section this verdict rests on, when it is another than the case's (a reading it allows). */
+  clause?: string
   hint?: string
   sent?: SentSummary
   received?: ReceivedSummary
@@ -14,8 +17,11 @@ export interface ConformanceCase {
   clause: string
   family: ConformanceFamily
   title: string
-  /** Positive controls the case relies on: if one failed, the case fails instead of passing vacuously. */
-  needs: ReadonlyArray<'token' | 'resource'>
+  /**
+   * Positive controls the case relies on (the token control, or the control of a resource by index): if one
+   * failed, the case fails instead of passing vacuously.
+   */
+  needs: readonly Side[]
   run(context: RunContext): Promise<CaseVerdict>
 }
 
@@ -73,6 +79,10 @@ export function expectResourceRejection(
   if (status === 401 && dpopChallenge && received.error !== undefined && codes.includes(received.error)) {
     return verdict('pass', response)
   }
+  // RFC 6750 §3.1: a malformed request is answered 400 invalid_request (RFC 9449 §7.1 lists those codes too).
+  if (status === 400 && received.error === 'invalid_request' && codes.includes('invalid_request')) {
+    return verdict('pass', response)
+  }
   return verdict(
     'warn',
     response,
@@ -82,4 +92,16 @@ export function expectResourceRejection(
 
 export function isSuccess(response: HttpResponse): boolean {
   return ok(response.status)
+}
+
+/** The rejection `side` owes a hostile request: the token endpoint's (§5) or a resource's (§7.1). */
+export function expectRejectionAt(
+  side: Side,
+  response: HttpResponse,
+  hint: string,
+  codes?: readonly string[],
+): CaseVerdict {
+  return side === 'token'
+    ? expectTokenRejection(response, hint, codes)
+    : expectResourceRejection(response, hint, codes)
 }

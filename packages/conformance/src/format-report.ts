@@ -1,9 +1,14 @@
+import { formatJUnit } from './format-junit.js'
 import type { ConformanceOutcome, ConformanceReport } from './types.js'
 
+export type ReportFormat = 'text' | 'json' | 'junit'
+
 export interface FormatReportOptions {
-  /** JSON (the whole report) instead of a table. @default false */
+  /** A table for people, the report as JSON, or JUnit XML for CI. @default 'text' */
+  format?: ReportFormat
+  /** Shorthand for `format: 'json'`. @default false */
   json?: boolean
-  /** ANSI colours for outcomes. @default false */
+  /** ANSI colours for outcomes (text only). @default false */
   color?: boolean
 }
 
@@ -14,9 +19,14 @@ const COLORS: Record<ConformanceOutcome, string> = {
   skip: '\u001b[90m',
 }
 
-/** A readable table (id, clause, outcome, and the hint of anything not passing), or JSON. */
+/**
+ * The report as a readable table (id, clause, outcome; the hint of anything not passing, and of a pass that
+ * rests on a reading the RFC allows), as JSON, or as JUnit XML.
+ */
 export function formatReport(report: ConformanceReport, options: FormatReportOptions = {}): string {
-  if (options.json) return `${JSON.stringify(report, null, 2)}\n`
+  const format = options.format ?? (options.json ? 'json' : 'text')
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`
+  if (format === 'junit') return formatJUnit(report)
   const idWidth = Math.max(2, ...report.results.map((r) => r.id.length))
   const clauseWidth = Math.max(6, ...report.results.map((r) => r.clause.length))
   const paint = (outcome: ConformanceOutcome) =>
@@ -24,7 +34,7 @@ export function formatReport(report: ConformanceReport, options: FormatReportOpt
   const lines = [`${'id'.padEnd(idWidth)}  ${'clause'.padEnd(clauseWidth)}  outcome`]
   for (const result of report.results) {
     lines.push(`${result.id.padEnd(idWidth)}  ${result.clause.padEnd(clauseWidth)}  ${paint(result.outcome)}`)
-    if (result.outcome !== 'pass' && result.hint !== undefined) {
+    if (result.hint !== undefined) {
       lines.push(`${' '.repeat(idWidth + 2)}↳ ${result.hint}`)
       if (result.outcome === 'fail' && result.received !== undefined) {
         const { status, error } = result.received

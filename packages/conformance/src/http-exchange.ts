@@ -29,19 +29,27 @@ export interface HttpTransport {
 
 const MAX_BODY = 256 * 1024
 
+/** The `error` and `error_description` of a JSON body, or else of the (DPoP first) challenge. */
 function errorOf(
   json: Record<string, unknown> | undefined,
   challenge: string | undefined,
-): string | undefined {
-  if (typeof json?.['error'] === 'string') return json['error']
-  if (challenge === undefined) return undefined
+): { error?: string; description?: string } {
+  if (typeof json?.['error'] === 'string') {
+    const description = json['error_description']
+    return { error: json['error'], ...(typeof description === 'string' ? { description } : {}) }
+  }
+  if (challenge === undefined) return {}
   try {
-    for (const { scheme, params } of parseWWWAuthenticate(challenge)) {
-      if (params['error'] !== undefined && scheme.toLowerCase() === 'dpop') return params['error']
+    const challenges = parseWWWAuthenticate(challenge).filter((c) => c.params['error'] !== undefined)
+    const chosen = challenges.find((c) => c.scheme.toLowerCase() === 'dpop') ?? challenges[0]
+    if (chosen === undefined) return {}
+    const { error, error_description: description } = chosen.params
+    return {
+      ...(error === undefined ? {} : { error }),
+      ...(description === undefined ? {} : { description }),
     }
-    return parseWWWAuthenticate(challenge).find((c) => c.params['error'] !== undefined)?.params['error']
   } catch {
-    return undefined
+    return {}
   }
 }
 
@@ -56,6 +64,14 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/** The URL for the report: a token the kit put in the query (RFC 6750 §2.3 cases) is not printed. */
+function withoutToken(url: string): string {
+  if (!url.includes('access_token=')) return url
+  const parsed = new URL(url)
+  parsed.searchParams.set('access_token', 'REDACTED')
+  return parsed.href
+}
+
 function summarize(
   request: HttpRequest,
   status: number,
@@ -64,11 +80,12 @@ function summarize(
 ): HttpResponse {
   const json = parseJson(text)
   const challenge = header('www-authenticate')
-  const error = errorOf(json, challenge)
+  const { error, description } = errorOf(json, challenge)
   const received: ReceivedSummary = { status }
   if (error !== undefined) received.error = error
+  if (description !== undefined) received.description = description
   if (challenge !== undefined) received.challenge = challenge
-  const sent: SentSummary = { method: request.method, url: request.url }
+  const sent: SentSummary = { method: request.method, url: withoutToken(request.url) }
   if (request.notes !== undefined) sent.notes = request.notes
   return { status, header, json, received, sent }
 }

@@ -1,5 +1,6 @@
 export { type ConformanceCommandIo, conformanceCommand } from './cli-command.js'
-export { type FormatReportOptions, formatReport } from './format-report.js'
+export { formatJUnit } from './format-junit.js'
+export { type FormatReportOptions, formatReport, type ReportFormat } from './format-report.js'
 export { matchesCaseFilter, runConformance } from './run-conformance.js'
 export type {
   ClientAuthenticationMethod,

@@ -11,12 +11,16 @@ const encoder = new TextEncoder()
 export interface SigningKey extends DPoPKeyPair {
   alg: DPoPAlgorithm
   publicJwk: JWK
+  /** The private JWK, for keys the kit made extractable (the private-jwk cases send it). */
+  privateJwk?: JWK
 }
 
 export async function signingKeyOf(keyPair: DPoPKeyPair, alg: DPoPAlgorithm): Promise<SigningKey> {
   const { kty, crv, x, y, n, e } = await exportJWK(keyPair.publicKey)
   const publicJwk = JSON.parse(JSON.stringify({ kty, crv, x, y, n, e })) as JWK
-  return { ...keyPair, alg, publicJwk }
+  const key: SigningKey = { ...keyPair, alg, publicJwk }
+  if (keyPair.privateKey.extractable) key.privateJwk = await exportJWK(keyPair.privateKey)
+  return key
 }
 
 export const encodeSegment = (text: string) => base64url.encode(encoder.encode(text))

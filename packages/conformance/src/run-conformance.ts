@@ -38,6 +38,9 @@ function assertTarget(target: ConformanceTarget): void {
   if (!Array.isArray(target.resources) || target.resources.length === 0) {
     throw new TypeError('runConformance: target.resources needs at least one { url }')
   }
+  if (target.resources.some((resource) => resource.tokens === 'user') && target.userTokens === undefined) {
+    throw new TypeError('runConformance: a resource with tokens "user" needs target.userTokens')
+  }
 }
 
 function describeError(error: unknown, timeout: number): string {
@@ -64,7 +67,11 @@ export async function runConformance(
   assertTarget(target)
   const timeout = options.timeout ?? 10_000
   const transport = { fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)), timeout }
-  const [main, other] = await Promise.all([generateKeyPair('ES256'), generateKeyPair('ES256')])
+  // Extractable: the private-jwk case sends the private part of the key the control token is bound to.
+  const [main, other] = await Promise.all([
+    generateKeyPair('ES256', { extractable: true }),
+    generateKeyPair('ES256'),
+  ])
   const context = new RunContext(
     target,
     transport,
@@ -72,13 +79,15 @@ export async function runConformance(
     await signingKeyOf(other, 'ES256'),
   )
   const filter = options.cases
-  const selected = conformanceCatalogue().filter((c) => filter === undefined || matchesCaseFilter(c, filter))
+  const selected = conformanceCatalogue(target.resources.length).filter(
+    (c) => filter === undefined || matchesCaseFilter(c, filter),
+  )
   const results: ConformanceResult[] = []
 
   const runOne = async (testCase: ConformanceCase) => {
     let outcome: CaseVerdict
     const controlFailed = testCase.needs.some((need) =>
-      need === 'token' ? !context.controls.token : context.controls.resources[0] !== true,
+      need === 'token' ? !context.controls.token : context.controls.resources[need] !== true,
     )
     if (controlFailed) {
       outcome = { outcome: 'fail', hint: 'positive control failed' }
@@ -89,11 +98,12 @@ export async function runConformance(
         outcome = { outcome: 'fail', hint: describeError(error, timeout) }
       }
     }
-    const { id, clause, family, title } = testCase
-    results.push({ id, clause, family, title, ...outcome })
+    const { id, family, title } = testCase
+    const { clause = testCase.clause, ...rest } = outcome
+    results.push({ id, clause, family, title, ...rest })
   }
 
-  for (const control of controlCases(target.resources.length)) await runOne(control)
+  for (const control of controlCases(target.resources)) await runOne(control)
   for (const testCase of selected) await runOne(testCase)
   return { results, summary: summarize(results) }
 }

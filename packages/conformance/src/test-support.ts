@@ -12,6 +12,7 @@ import {
   type NonceSource,
   parseAuthorization,
   type ReplayStore,
+  SUPPORTED_ALGORITHMS,
   verifyProof,
 } from '@dpop/core'
 import {
@@ -26,7 +27,15 @@ import {
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose'
 import type { ConformanceTarget } from './types.js'
 
-export type BrokenCheck = 'replay' | 'ath' | 'htu' | 'downgrade' | 'dpop_jkt' | 'nonce' | 'proxy'
+export type BrokenCheck =
+  | 'replay'
+  | 'ath'
+  | 'htu'
+  | 'downgrade'
+  | 'dpop_jkt'
+  | 'nonce'
+  | 'proxy'
+  | 'foreign-nonce'
 
 export interface LoopbackOptions {
   /** @default 'off' */
@@ -41,7 +50,8 @@ export interface LoopbackTarget {
 }
 
 const ORIGIN = 'https://app.example'
-const ALGORITHMS = ['ES256', 'EdDSA']
+// Every algorithm core verifies, so the kit's algorithm probes all run.
+const ALGORITHMS = [...SUPPORTED_ALGORITHMS]
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: string) => Promise<void>
 
@@ -89,11 +99,29 @@ function invalidToken(): DPoPError {
 /** Starts an authorization server and one resource on loopback listeners. */
 export async function startLoopbackTarget(options: LoopbackOptions = {}): Promise<LoopbackTarget> {
   const broken = options.broken
-  const nonceMode = broken === 'nonce' ? 'always' : (options.nonce ?? 'off')
-  const realSource = createNonceSource({
-    secrets: [{ id: 'k1', secret: 'conformance-test-nonce-secret-0123456789' }],
-  })
+  const nonceMode = broken === 'nonce' || broken === 'foreign-nonce' ? 'always' : (options.nonce ?? 'off')
+  const asSecrets = [{ id: 'k1', secret: 'conformance-test-nonce-secret-0123456789' }]
+  const resourceSecrets = [{ id: 'r1', secret: 'conformance-test-resource-nonce-secret-0123' }]
+  const realSource = createNonceSource({ secrets: asSecrets })
   const nonceSource = broken === 'nonce' ? brokenNonceSource(realSource) : realSource
+  // The resource has nonces of its own; 'foreign-nonce' also takes the authorization server's.
+  const ownResourceSource = createNonceSource({ secrets: resourceSecrets })
+  const resourceSource: NonceSource =
+    broken === 'foreign-nonce'
+      ? {
+          issue: () => ownResourceSource.issue(),
+          verify: async (value) => {
+            const own = await ownResourceSource.verify(value)
+            return own.status === 'valid' ? own : realSource.verify(value)
+          },
+        }
+      : broken === 'nonce'
+        ? brokenNonceSource(ownResourceSource)
+        : ownResourceSource
+  // Nonces of the same servers an hour ago: stale (RFC 9449 §8, §9).
+  const longAgo = () => Date.now() - 3_600_000
+  const staleNonce = await createNonceSource({ secrets: asSecrets, now: longAgo }).issue()
+  const staleResourceNonce = await createNonceSource({ secrets: resourceSecrets, now: longAgo }).issue()
   const replayStore = () => (broken === 'replay' ? brokenReplayStore : createMemoryReplayStore())
 
   const as = await listen(async () => {})
@@ -140,7 +168,7 @@ export async function startLoopbackTarget(options: LoopbackOptions = {}): Promis
   })
 
   const jwks = await authorizationServer.jwks()
-  const nonce = nonceMode === 'always' ? { source: nonceSource } : undefined
+  const nonce = nonceMode === 'always' ? { source: resourceSource } : undefined
   const guardOptions = {
     jwks,
     issuer,
@@ -167,16 +195,13 @@ export async function startLoopbackTarget(options: LoopbackOptions = {}): Promis
   const withoutAth = async (request: DPoPHttpRequest) => {
     const credentials = parseAuthorization(request.header('authorization'))
     if (credentials?.scheme !== 'dpop') throw invalidToken()
-    let jkt: unknown
+    let claims: Record<string, unknown>
     try {
-      jkt = (
-        (await jwtVerify(credentials.token, keySet, { issuer, audience: issuer })).payload.cnf as {
-          jkt?: unknown
-        }
-      )?.jkt
+      claims = (await jwtVerify(credentials.token, keySet, { issuer, audience: issuer })).payload
     } catch {
       throw invalidToken()
     }
+    const jkt = (claims['cnf'] as { jkt?: unknown } | undefined)?.jkt
     if (typeof jkt !== 'string') throw invalidToken()
     await verifyProof(request.header('dpop'), request, {
       expectedThumbprint: jkt,
@@ -186,7 +211,7 @@ export async function startLoopbackTarget(options: LoopbackOptions = {}): Promis
       replayStore: ownReplayStore,
       ...(nonce === undefined ? {} : { nonce }),
     })
-    return { responseHeaders: {} as Record<string, string> }
+    return { responseHeaders: {} as Record<string, string>, claims }
   }
 
   resource.setHandler(async (req, res, path) => {
@@ -204,12 +229,14 @@ export async function startLoopbackTarget(options: LoopbackOptions = {}): Promis
     }
     try {
       const scheme = parseAuthorization(request.header('authorization'))?.scheme
-      const { responseHeaders } =
+      const { responseHeaders, claims } =
         broken === 'ath'
           ? await withoutAth(request)
           : broken === 'downgrade' && scheme === 'bearer'
             ? await bearerGuard.authenticate(request)
             : await guard.authenticate(request)
+      // /api/me serves users only: the client's own token (sub = client id) is refused.
+      if (new URL(request.url).pathname === '/api/me' && claims?.['sub'] !== 'alice') throw invalidToken()
       res
         .writeHead(200, { ...cors, ...responseHeaders, 'content-type': 'application/json' })
         .end('{"ok":true}')
@@ -230,11 +257,15 @@ export async function startLoopbackTarget(options: LoopbackOptions = {}): Promis
   const target: ConformanceTarget = {
     issuer,
     client: { clientId: 'service', clientSecret: 'service-secret-0123456789' },
-    resources: [{ url: `${resource.base}/api/data` }],
+    resources: [
+      { url: `${resource.base}/api/data`, staleNonce: staleResourceNonce },
+      { url: `${resource.base}/api/me`, tokens: 'user', staleNonce: staleResourceNonce },
+    ],
+    staleNonce,
     origin: ORIGIN,
     authorization: { client: { clientId: 'spa' }, redirectUri, authorize },
-    async userTokens() {
-      const dpopKeyPair = await generateKeyPair('ES256')
+    async userTokens(keyPair) {
+      const dpopKeyPair = keyPair ?? (await generateKeyPair('ES256'))
       const client = createOAuthClient(await createDPoPHandle({ keyPair: dpopKeyPair }), {
         issuer,
         clientId: 'spa',

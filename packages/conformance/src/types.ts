@@ -21,6 +21,8 @@ export type ConformanceFamily =
   | 'introspection'
   | 'metadata'
   | 'cors'
+  | 'alg'
+  | 'token-placement'
 
 export type ConformanceOutcome = 'pass' | 'fail' | 'warn' | 'skip'
 
@@ -61,6 +63,13 @@ export interface ConformanceResource {
   url: string
   /** @default 'GET' */
   method?: string
+  /**
+   * Which token the resource takes: the client-credentials token of the controls, or the user's from
+   * `target.userTokens` (a userinfo endpoint, say). @default 'client'
+   */
+  tokens?: 'client' | 'user'
+  /** A nonce this resource issued long enough ago to be stale (its nonce.stale case is skipped without it). */
+  staleNonce?: string
 }
 
 export interface ConformanceTarget {
@@ -69,15 +78,22 @@ export interface ConformanceTarget {
   /** A client allowed the `client_credentials` grant with DPoP-bound tokens. */
   client: ConformanceClient
   scope?: string
-  /** Protected resources accepting the client's tokens; negative cases run at the first one. */
+  /** Protected resources; every resource case runs at each of them. */
   resources: readonly ConformanceResource[]
-  /** Tokens of a user, bound to `dpopKeyPair` (refresh-token binding cases). */
-  userTokens?: () => Promise<UserTokens>
+  /**
+   * Tokens of a user (refresh cases, resources with `tokens: 'user'`). When the kit passes a key pair, bind
+   * the tokens to it: the kit does so to sign proofs of every algorithm (and with a private jwk) at
+   * resources that take user tokens; a hook that binds another key makes those cases skip.
+   */
+  userTokens?: (dpopKeyPair?: DPoPKeyPair) => Promise<UserTokens>
   /** Lets the kit run authorization-code flows (dpop_jkt and PAR cases). */
   authorization?: ConformanceAuthorization
   /** A browser origin the server allows through CORS. @default 'https://conformance.invalid' */
   origin?: string
-  /** A nonce the server issued long enough ago to be stale (nonce.stale cases are skipped without it). */
+  /**
+   * A nonce the authorization server issued long enough ago to be stale (nonce.stale:token is skipped
+   * without it). Each resource takes its own `staleNonce`: a nonce of one server is no stale nonce of another.
+   */
   staleNonce?: string
 }
 
@@ -104,19 +120,22 @@ export interface ReceivedSummary {
   status: number
   /** The `error` of a JSON body or of the `WWW-Authenticate` challenge. */
   error?: string
+  /** Its `error_description`, when the server gave one. */
+  description?: string
   /** The raw `WWW-Authenticate` value. */
   challenge?: string
 }
 
 export interface ConformanceResult {
   id: string
+  /** The RFC section(s) the verdict rests on. */
   clause: string
   family: ConformanceFamily
   title: string
   sent?: SentSummary
   received?: ReceivedSummary
   outcome: ConformanceOutcome
-  /** One line: how to fix a failure, or why the case was skipped or warned. */
+  /** One line: how to fix a failure, why the case was skipped or warned, or what reading a pass rests on. */
   hint?: string
 }
 

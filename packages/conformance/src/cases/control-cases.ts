@@ -1,6 +1,7 @@
 import { type ConformanceCase, isSuccess, verdict } from '../conformance-case.js'
 import type { HttpResponse } from '../http-exchange.js'
 import type { RunContext } from '../run-context.js'
+import type { ConformanceResource } from '../types.js'
 
 /** RFC 8414 §3.1: the well-known path is inserted between the issuer's host and its path. */
 export function metadataUrl(issuer: string): string {
@@ -71,25 +72,24 @@ const tokenControl: ConformanceCase = {
   },
 }
 
-function resourceControl(index: number): ConformanceCase {
+function resourceControl(index: number, tokens: 'client' | 'user'): ConformanceCase {
   return {
     id: `control.resource.${index}`,
     clause: 'RFC 9449 §7.1',
     family: 'control',
-    title: `valid request to resource #${index} with the DPoP token and a valid proof succeeds`,
-    needs: ['token'],
+    title: `valid request to resource #${index} with the ${tokens === 'user' ? "user's" : 'client'} DPoP token and a valid proof succeeds`,
+    needs: tokens === 'user' ? [] : ['token'],
     async run(context: RunContext) {
-      const resource = context.target.resources[index]
-      if (resource === undefined) throw new TypeError('no such resource')
-      const method = resource.method ?? 'GET'
-      const accessToken = context.accessToken ?? ''
+      const resource = context.resourceAt(index)
+      const { accessToken, key } = await context.credentialsAt(index)
       const response = await context.sendWithNonce(
-        { htm: method, htu: resource.url, accessToken },
-        context.key,
+        { htm: resource.method, htu: resource.url, accessToken },
+        key,
         (builder) => builder.valid(),
-        (proof) => context.resourceHttpRequest(proof, { resource, notes: 'DPoP: valid proof with ath' }),
+        (proof) =>
+          context.resourceHttpRequest(index, proof, { accessToken, notes: 'DPoP: valid proof with ath' }),
       )
-      if (index === 0) context.nonceDemanded.resource = context.lastChallenged
+      context.nonceDemanded.resources[index] = context.lastChallenged
       context.controls.resources[index] = isSuccess(response)
       if (isSuccess(response)) return verdict('pass', response)
       const hint =
@@ -104,10 +104,10 @@ function resourceControl(index: number): ConformanceCase {
 }
 
 /** The positive controls: a server that rejects everything fails them and every case that needs them. */
-export function controlCases(resourceCount: number): ConformanceCase[] {
+export function controlCases(resources: readonly ConformanceResource[]): ConformanceCase[] {
   return [
     metadataControl,
     tokenControl,
-    ...Array.from({ length: resourceCount }, (_, i) => resourceControl(i)),
+    ...resources.map((resource, index) => resourceControl(index, resource.tokens ?? 'client')),
   ]
 }

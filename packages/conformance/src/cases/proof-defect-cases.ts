@@ -1,13 +1,14 @@
 import {
   type CaseVerdict,
   type ConformanceCase,
-  expectResourceRejection,
-  expectTokenRejection,
+  expectRejectionAt,
+  isSuccess,
   skip,
   verdict,
 } from '../conformance-case.js'
 import type { HttpResponse } from '../http-exchange.js'
-import type { RunContext } from '../run-context.js'
+import type { ResourceSendOptions, RunContext } from '../run-context.js'
+import { allSides, type Side, sideLabel, sideSuffix } from '../side.js'
 import { PROOF_DEFECTS, type ProofDefect } from './proof-defects.js'
 
 function anyRejection(response: HttpResponse, hint: string): CaseVerdict {
@@ -16,35 +17,58 @@ function anyRejection(response: HttpResponse, hint: string): CaseVerdict {
   return verdict('fail', response, hint)
 }
 
-async function atEndpoint(
+const NONCE_READING =
+  'refused without a nonce (use_dpop_nonce); with a fresh server nonce it is accepted: freshness is judged by the nonce, which RFC 9449 §4.3 step 11 allows'
+
+/**
+ * RFC 9449 §4.3 step 11: the creation time is judged "by either the iat claim or a server managed timestamp via
+ * the nonce claim". Without a nonce, `iat` alone decides (use_dpop_nonce counts as a refusal); a server that
+ * then accepts the same defect with its fresh nonce judges freshness by the nonce, which passes.
+ */
+async function freshness(
   defect: ProofDefect,
   context: RunContext,
-  where: 'token' | 'resource',
+  side: Side,
+  options: ResourceSendOptions,
 ): Promise<CaseVerdict> {
-  const reason = defect.skipReason?.(context)
-  if (reason !== undefined) return skip(reason)
-  const notes = `DPoP: ${defect.title}`
   const build = (builder: Parameters<ProofDefect['build']>[0]) => defect.build(builder, context)
-  const response =
-    where === 'token'
-      ? await context.tokenRequest(build, { notes })
-      : await context.resourceRequest(build, { notes })
-  if (defect.anyRejection) return anyRejection(response, defect.hint)
-  return where === 'token'
-    ? expectTokenRejection(response, defect.hint)
-    : expectResourceRejection(response, defect.hint)
+  const notes = options.notes ?? ''
+  const first = await context.requestAt(side, build, {
+    ...options,
+    withoutNonce: true,
+    notes: `${notes}, no nonce`,
+  })
+  if (first.received.error !== 'use_dpop_nonce') return expectRejectionAt(side, first, defect.hint)
+  const withNonce = await context.requestAt(side, build, {
+    ...options,
+    notes: `${notes}, the server's nonce`,
+  })
+  if (isSuccess(withNonce)) {
+    return { ...verdict('pass', withNonce, NONCE_READING), clause: 'RFC 9449 §4.3 step 11' }
+  }
+  return expectRejectionAt(side, withNonce, defect.hint, ['invalid_dpop_proof', 'use_dpop_nonce'])
 }
 
-/** Every proof defect of RFC 9449 §4.3, at the token endpoint and at the first resource. */
-export function proofDefectCases(): ConformanceCase[] {
+async function atSide(defect: ProofDefect, context: RunContext, side: Side): Promise<CaseVerdict> {
+  const prepared = await defect.prepare?.(context, side)
+  if (typeof prepared === 'string') return skip(prepared)
+  const options: ResourceSendOptions = { notes: `DPoP: ${defect.title}`, ...prepared }
+  if (defect.freshness) return freshness(defect, context, side, options)
+  const response = await context.requestAt(side, (builder) => defect.build(builder, context), options)
+  if (defect.anyRejection) return anyRejection(response, defect.hint)
+  return expectRejectionAt(side, response, defect.hint)
+}
+
+/** Every proof defect of RFC 9449 §4.3, at the token endpoint and at every resource. */
+export function proofDefectCases(resourceCount: number): ConformanceCase[] {
   return PROOF_DEFECTS.flatMap((defect): ConformanceCase[] =>
-    (['token', 'resource'] as const).map((where) => ({
-      id: `${defect.id}:${where}`,
+    allSides(resourceCount).map((side) => ({
+      id: `${defect.id}${sideSuffix(side)}`,
       clause: defect.clause,
       family: defect.family,
-      title: `${defect.title} (${where === 'token' ? 'token endpoint' : 'resource'})`,
-      needs: [where],
-      run: (context) => atEndpoint(defect, context, where),
+      title: `${defect.title} (${sideLabel(side)})`,
+      needs: [side],
+      run: (context) => atSide(defect, context, side),
     })),
   )
 }

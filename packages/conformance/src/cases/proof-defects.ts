@@ -1,10 +1,11 @@
-import { type DPoPAlgorithm, generateKeyPair } from '@dpop/core'
-import { exportJWK } from 'jose'
-import { encodeSegment, type ProofBuilder, randomId, signText } from '../proof-builder.js'
-import type { RunContext } from '../run-context.js'
+import { signatureAlgorithm } from '@dpop/core'
+import { base64url, type JWK } from 'jose'
+import { encodeSegment, type ProofBuilder, randomId, type SigningKey, signText } from '../proof-builder.js'
+import type { ResourceCredentials, RunContext } from '../run-context.js'
+import type { Side } from '../side.js'
 import type { ConformanceFamily } from '../types.js'
 
-/** One defect of a proof (RFC 9449 §4.3), checked at the token endpoint and at the first resource. */
+/** One defect of a proof (RFC 9449 §4.3), checked at the token endpoint and at every resource. */
 export interface ProofDefect {
   id: string
   clause: string
@@ -12,24 +13,63 @@ export interface ProofDefect {
   title: string
   /** One line for when the server accepts the defective proof. */
   hint: string
-  /** Why the defect cannot be tried against this target, if it cannot. */
-  skipReason?(context: RunContext): string | undefined
+  /**
+   * Why the defect cannot be tried at `side` (a string), or the key (and, at a resource, the token bound
+   * to it) the proof must be signed with when it is not the controls' key.
+   */
+  prepare?(context: RunContext, side: Side): Promise<string | Partial<ResourceCredentials> | undefined>
   /** Any 4xx counts as the right answer (a size limit may act before DPoP is looked at). */
   anyRejection?: boolean
+  /**
+   * Judged on a proof without nonce first: RFC 9449 §4.3 step 11 lets a server judge freshness by the
+   * nonce it issued instead of by `iat`.
+   */
+  freshness?: boolean
   build(builder: ProofBuilder, context: RunContext): Promise<string>
 }
 
 const step = (n: number) => `RFC 9449 §4.3 step ${n}`
-const PROBE_ALGORITHMS: readonly DPoPAlgorithm[] = ['ES384', 'ES512', 'EdDSA', 'PS256', 'RS256']
+const RSA_ALGORITHMS = ['PS256', 'RS256', 'PS384', 'RS384', 'PS512', 'RS512'] as const
 
-function advertisedAlgorithms(context: RunContext): readonly string[] | undefined {
-  const value = context.metadata?.['dpop_signing_alg_values_supported']
-  return Array.isArray(value) ? value.filter((alg): alg is string => typeof alg === 'string') : undefined
+/** A key of an RSA algorithm `side` accepts, with a token bound to it at a resource; or why there is none. */
+async function rsaCredentials(
+  context: RunContext,
+  side: Side,
+): Promise<string | Partial<ResourceCredentials>> {
+  const advertised = await context.advertisedAlgorithms(side)
+  const alg =
+    advertised === undefined ? 'RS256' : RSA_ALGORITHMS.find((candidate) => advertised.includes(candidate))
+  if (alg === undefined) {
+    return 'no RSA algorithm is advertised here, so an RSA proof would be refused for its alg alone'
+  }
+  const key = await context.extraKey(alg)
+  return side === 'token' ? { key } : context.credentialsFor(side, key)
 }
 
-function unadvertisedAlgorithm(context: RunContext): DPoPAlgorithm | undefined {
-  const advertised = advertisedAlgorithms(context)
-  return advertised === undefined ? undefined : PROBE_ALGORITHMS.find((alg) => !advertised.includes(alg))
+/** The private members of `key` but `d`: an RSA private key given by its CRT members (RFC 7518 §6.3.2). */
+function rsaPrivateWithoutD(key: SigningKey): JWK {
+  const { kty, n, e, p, q, dp, dq, qi } = key.privateJwk ?? {}
+  return { kty, n, e, p, q, dp, dq, qi } as JWK
+}
+
+/** `json` as a base64url segment with `=` padding: JSON whitespace is added until the encoding needs some. */
+function paddedSegment(json: string): string {
+  let text = json
+  while (encodeSegment(text).length % 4 === 0) text = `{ ${text.slice(1)}`
+  const segment = encodeSegment(text)
+  return `${segment}${'='.repeat(4 - (segment.length % 4))}`
+}
+
+/** Signs `header.payload` with the payload segment spelled by `spell`, over the bytes sent (RFC 7515 §5.1). */
+async function signSpelled(builder: ProofBuilder, spell: (json: string) => string): Promise<string> {
+  const header = encodeSegment(JSON.stringify(builder.header()))
+  const input = `${header}.${spell(JSON.stringify(await builder.claims()))}`
+  const signature = await crypto.subtle.sign(
+    signatureAlgorithm(builder.key.alg),
+    builder.key.privateKey,
+    new TextEncoder().encode(input),
+  )
+  return `${input}.${base64url.encode(new Uint8Array(signature))}`
 }
 
 /** A proof whose claims are valid except for `edit`. */
@@ -101,6 +141,26 @@ export const PROOF_DEFECTS: readonly ProofDefect[] = [
     },
   },
   {
+    id: 'proof.syntax.padded',
+    clause: `${step(2)}, RFC 7515 §2, §5.2`,
+    family: 'proof-syntax',
+    title: 'payload segment with "=" padding, signed over the bytes sent',
+    hint: 'decode JWS segments as base64url without padding (RFC 7515 §2): "=" is not part of the encoding',
+    build: (builder) => signSpelled(builder, paddedSegment),
+  },
+  {
+    id: 'proof.syntax.whitespace',
+    clause: `${step(2)}, RFC 7515 §2, §5.2`,
+    family: 'proof-syntax',
+    title: 'payload segment with a space inside, signed over the bytes sent',
+    hint: 'decode JWS segments as strict base64url: a decoder that skips whitespace accepts other bytes than were meant',
+    build: (builder) =>
+      signSpelled(builder, (json) => {
+        const segment = encodeSegment(json)
+        return `${segment.slice(0, 12)} ${segment.slice(12)}`
+      }),
+  },
+  {
     id: 'proof.size.oversized',
     clause: 'RFC 9449 §11.1',
     family: 'proof-syntax',
@@ -154,44 +214,31 @@ export const PROOF_DEFECTS: readonly ProofDefect[] = [
     },
   },
   {
-    id: 'proof.alg.not-advertised',
-    clause: `${step(5)}, RFC 9449 §5.1`,
-    family: 'proof-header',
-    title: 'valid proof with an algorithm missing from dpop_signing_alg_values_supported',
-    hint: 'accept only the algorithms advertised in dpop_signing_alg_values_supported (or advertise what you accept)',
-    skipReason: (context) =>
-      advertisedAlgorithms(context) === undefined
-        ? 'the metadata has no dpop_signing_alg_values_supported'
-        : unadvertisedAlgorithm(context) === undefined
-          ? 'every algorithm the kit can sign with is advertised'
-          : undefined,
-    build: async (builder, context) => {
-      const alg = unadvertisedAlgorithm(context) as DPoPAlgorithm
-      const key = await context.extraKey(alg)
-      return builder.sign(
-        { ...builder.header(), alg, jwk: key.publicJwk },
-        await builder.claims(),
-        key.privateKey,
-        alg,
-      )
-    },
-  },
-  {
     id: 'proof.jwk.private',
     clause: step(7),
     family: 'proof-header',
-    title: 'jwk header holding the private key (d)',
+    title: 'jwk header holding the private EC key (d)',
     hint: 'reject a jwk with private members (d, p, q, …): the client leaked its key',
+    // The control key is extractable; user tokens are asked for bound to an extractable key of the kit.
+    prepare: async (context, side) =>
+      side !== 'token' && context.resourceAt(side).tokens === 'user'
+        ? context.credentialsFor(side, await context.extraKey('ES256'))
+        : undefined,
     build: async (builder) => {
-      const pair = await generateKeyPair('ES256', { extractable: true })
-      const jwk = await exportJWK(pair.privateKey)
-      return builder.sign(
-        { ...builder.header(), alg: 'ES256', jwk },
-        await builder.claims(),
-        pair.privateKey,
-        'ES256',
-      )
+      const jwk = builder.key.privateJwk
+      if (jwk?.d === undefined) throw new TypeError('the proof key is not extractable')
+      return builder.sign({ ...builder.header(), jwk }, await builder.claims())
     },
+  },
+  {
+    id: 'proof.jwk.private-rsa',
+    clause: step(7),
+    family: 'proof-header',
+    title: 'jwk header holding an RSA private key by its other members (p, q, dp, dq, qi, no d)',
+    hint: 'reject a jwk with any private member (RFC 7518 §6.3.2: p, q, dp, dq, qi, oth), not only d',
+    prepare: rsaCredentials,
+    build: async (builder) =>
+      builder.sign({ ...builder.header(), jwk: rsaPrivateWithoutD(builder.key) }, await builder.claims()),
   },
   {
     id: 'proof.jwk.symmetric',
@@ -318,8 +365,9 @@ export const PROOF_DEFECTS: readonly ProofDefect[] = [
     id: 'proof.iat.past',
     clause: `${step(11)}, RFC 9449 §11.1`,
     family: 'iat',
-    title: 'iat 10 minutes in the past',
+    title: 'iat 10 minutes in the past, without nonce',
     hint: 'reject proofs older than the acceptance window (a few minutes at most)',
+    freshness: true,
     build: withClaims((claims) => {
       claims['iat'] = (claims['iat'] as number) - 600
     }),
@@ -328,8 +376,9 @@ export const PROOF_DEFECTS: readonly ProofDefect[] = [
     id: 'proof.iat.future',
     clause: `${step(11)}, RFC 9449 §11.1`,
     family: 'iat',
-    title: 'iat 10 minutes in the future',
+    title: 'iat 10 minutes in the future, without nonce',
     hint: 'reject proofs issued in the future beyond a small clock tolerance',
+    freshness: true,
     build: withClaims((claims) => {
       claims['iat'] = (claims['iat'] as number) + 600
     }),

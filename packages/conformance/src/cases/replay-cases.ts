@@ -1,76 +1,51 @@
-import {
-  type ConformanceCase,
-  expectResourceRejection,
-  expectTokenRejection,
-  verdict,
-} from '../conformance-case.js'
-import type { HttpRequest, HttpResponse } from '../http-exchange.js'
+import { type ConformanceCase, expectRejectionAt, verdict } from '../conformance-case.js'
+import type { HttpResponse } from '../http-exchange.js'
 import { ProofBuilder } from '../proof-builder.js'
 import type { RunContext } from '../run-context.js'
+import { allSides, type Side, sideLabel, sideSuffix } from '../side.js'
 
 const CLAUSE = 'RFC 9449 §11.1'
 const HINT =
   'store each proof jti (with the key thumbprint) for the acceptance window and reject a second use atomically; share the store between instances'
 
-/** Sends a valid proof (retrying once for a nonce) and returns the request that was accepted. */
-async function acceptedRequest(context: RunContext, where: 'token' | 'resource') {
+/** Sends a valid proof (retrying once for a nonce) and returns the answer and the proof that was sent. */
+async function acceptedRequest(context: RunContext, side: Side) {
   let proof: string | undefined
   const build = async (builder: { valid(): Promise<string> }) => {
     proof = await builder.valid()
     return proof
   }
   const notes = 'DPoP: valid proof, then the very same proof again'
-  const response =
-    where === 'token'
-      ? await context.tokenRequest(build, { notes })
-      : await context.resourceRequest(build, { notes })
-  const request: HttpRequest =
-    where === 'token'
-      ? context.tokenHttpRequest(context.target.client, proof, { notes })
-      : context.resourceHttpRequest(proof, { notes })
-  return { response, request }
+  const response = await context.requestAt(side, build, { notes })
+  return { response, request: await context.httpRequestAt(side, proof, notes) }
 }
 
-function sequential(where: 'token' | 'resource'): ConformanceCase {
+function sequential(side: Side): ConformanceCase {
   return {
-    id: `replay.sequential:${where}`,
+    id: `replay.sequential${sideSuffix(side)}`,
     clause: CLAUSE,
     family: 'replay',
-    title: `the same proof sent twice (${where})`,
-    needs: [where],
+    title: `the same proof sent twice (${sideLabel(side)})`,
+    needs: [side],
     async run(context) {
-      const first = await acceptedRequest(context, where)
+      const first = await acceptedRequest(context, side)
       if (first.response.status >= 300) return verdict('fail', first.response, 'positive control failed')
-      const replay = await context.send(first.request)
-      return where === 'token' ? expectTokenRejection(replay, HINT) : expectResourceRejection(replay, HINT)
+      return expectRejectionAt(side, await context.send(first.request), HINT)
     },
   }
 }
 
-function concurrent(where: 'token' | 'resource'): ConformanceCase {
+function concurrent(side: Side): ConformanceCase {
   return {
-    id: `replay.concurrent:${where}`,
+    id: `replay.concurrent${sideSuffix(side)}`,
     clause: CLAUSE,
     family: 'replay',
-    title: `the same proof sent 5 times at once (${where}): at most one success`,
-    needs: [where],
+    title: `the same proof sent 5 times at once (${sideLabel(side)}): at most one success`,
+    needs: [side],
     async run(context) {
-      const key = context.key
-      const target =
-        where === 'token'
-          ? { htm: 'POST', htu: context.tokenEndpoint }
-          : {
-              htm: context.resource.method,
-              htu: context.resource.url,
-              accessToken: context.accessToken ?? '',
-            }
-      const nonce = context.nonceFor(target.htu)
-      const proof = await new ProofBuilder(key, nonce === undefined ? target : { ...target, nonce }).valid()
-      const notes = 'DPoP: one valid proof, 5 concurrent requests'
-      const request =
-        where === 'token'
-          ? context.tokenHttpRequest(context.target.client, proof, { notes })
-          : context.resourceHttpRequest(proof, { notes })
+      const { target, key } = await context.proofTargetAt(side)
+      const proof = await new ProofBuilder(key, target).valid()
+      const request = await context.httpRequestAt(side, proof, 'DPoP: one valid proof, 5 concurrent requests')
       const responses: HttpResponse[] = await Promise.all(
         Array.from({ length: 5 }, () => context.send(request)),
       )
@@ -91,6 +66,7 @@ function concurrent(where: 'token' | 'resource'): ConformanceCase {
   }
 }
 
-export function replayCases(): ConformanceCase[] {
-  return [sequential('token'), sequential('resource'), concurrent('token'), concurrent('resource')]
+export function replayCases(resourceCount: number): ConformanceCase[] {
+  const sides = allSides(resourceCount)
+  return [...sides.map(sequential), ...sides.map(concurrent)]
 }

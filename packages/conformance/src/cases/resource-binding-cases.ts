@@ -8,6 +8,7 @@ import {
 } from '../conformance-case.js'
 import type { HttpResponse } from '../http-exchange.js'
 import type { ProofBuilder } from '../proof-builder.js'
+import { resourceSides, sideLabel, sideSuffix } from '../side.js'
 
 function rejected(response: HttpResponse, hint: string) {
   if (isSuccess(response)) return verdict('fail', response, hint)
@@ -22,18 +23,21 @@ const claimsWithout =
     return builder.sign(builder.header(), claims)
   }
 
-/** ath, key binding, Bearer downgrade and header multiplicity at the first resource (and token endpoint). */
-export function resourceBindingCases(): ConformanceCase[] {
+/** ath, key binding, Bearer downgrade and header multiplicity at resource `index`. */
+function atResource(index: number): ConformanceCase[] {
+  const at = sideSuffix(index)
+  const label = sideLabel(index)
   return [
     {
-      id: 'ath.missing:resource',
+      id: `ath.missing${at}`,
       clause: 'RFC 9449 §4.3 step 12, §7.1',
       family: 'ath',
-      title: 'proof without ath sent with an access token',
-      needs: ['resource'],
+      title: `proof without ath sent with an access token (${label})`,
+      needs: [index],
       run: async (context) =>
         expectResourceRejection(
           await context.resourceRequest(
+            index,
             claimsWithout((claims) => {
               delete claims['ath']
             }),
@@ -43,14 +47,15 @@ export function resourceBindingCases(): ConformanceCase[] {
         ),
     },
     {
-      id: 'ath.wrong:resource',
+      id: `ath.wrong${at}`,
       clause: 'RFC 9449 §4.3 step 12, §7.1',
       family: 'ath',
-      title: 'proof whose ath is the hash of another token',
-      needs: ['resource'],
+      title: `proof whose ath is the hash of another token (${label})`,
+      needs: [index],
       run: async (context) =>
         expectResourceRejection(
           await context.resourceRequest(
+            index,
             claimsWithout(async (claims) => {
               claims['ath'] = await calculateAccessTokenHash('another-access-token')
             }),
@@ -60,14 +65,14 @@ export function resourceBindingCases(): ConformanceCase[] {
         ),
     },
     {
-      id: 'binding.other-key:resource',
+      id: `binding.other-key${at}`,
       clause: 'RFC 9449 §4.3 step 12, §7.1',
       family: 'binding',
-      title: 'token bound to one key, valid proof by another key',
-      needs: ['resource'],
+      title: `token bound to one key, valid proof by another key (${label})`,
+      needs: [index],
       run: async (context) =>
         expectResourceRejection(
-          await context.resourceRequest((builder) => builder.valid(), {
+          await context.resourceRequest(index, (builder) => builder.valid(), {
             key: context.otherKey,
             notes: 'DPoP: valid proof by a key the token is not bound to',
           }),
@@ -75,31 +80,29 @@ export function resourceBindingCases(): ConformanceCase[] {
         ),
     },
     {
-      id: 'downgrade.bearer:resource',
+      id: `downgrade.bearer${at}`,
       clause: 'RFC 9449 §7.2',
       family: 'downgrade',
-      title: 'DPoP-bound token sent as Bearer without a proof',
-      needs: ['resource'],
+      title: `DPoP-bound token sent as Bearer without a proof (${label})`,
+      needs: [index],
       run: async (context) =>
         rejected(
-          await context.send(
-            context.resourceHttpRequest(undefined, {
-              scheme: 'Bearer',
-              notes: 'Authorization: Bearer <bound token>',
-            }),
-          ),
+          await context.resourceRequest(index, async () => undefined, {
+            scheme: 'Bearer',
+            notes: 'Authorization: Bearer <bound token>',
+          }),
           'a token with cnf.jkt must never be accepted as a Bearer token: it would make a stolen token usable',
         ),
     },
     {
-      id: 'downgrade.bearer-with-proof:resource',
+      id: `downgrade.bearer-with-proof${at}`,
       clause: 'RFC 9449 §7.2',
       family: 'downgrade',
-      title: 'DPoP-bound token sent as Bearer with a valid proof',
-      needs: ['resource'],
+      title: `DPoP-bound token sent as Bearer with a valid proof (${label})`,
+      needs: [index],
       run: async (context) =>
         rejected(
-          await context.resourceRequest((builder) => builder.valid(), {
+          await context.resourceRequest(index, (builder) => builder.valid(), {
             scheme: 'Bearer',
             notes: 'Authorization: Bearer <bound token>, DPoP: valid proof',
           }),
@@ -107,88 +110,105 @@ export function resourceBindingCases(): ConformanceCase[] {
         ),
     },
     {
-      id: 'headers.dpop.missing:resource',
+      id: `headers.dpop.missing${at}`,
       clause: 'RFC 9449 §7.1',
       family: 'headers',
-      title: 'Authorization: DPoP without a DPoP header',
-      needs: ['resource'],
+      title: `Authorization: DPoP without a DPoP header (${label})`,
+      needs: [index],
       run: async (context) =>
         expectResourceRejection(
-          await context.send(context.resourceHttpRequest(undefined, { notes: 'no DPoP header' })),
+          await context.resourceRequest(index, async () => undefined, { notes: 'no DPoP header' }),
           'require a DPoP proof with the DPoP scheme',
           ['invalid_dpop_proof', 'invalid_token', 'invalid_request'],
         ),
     },
     {
-      id: 'headers.dpop.missing:token',
-      clause: 'RFC 9449 §5',
+      id: `headers.dpop.duplicate${at}`,
+      clause: 'RFC 9449 §4.3 step 1',
       family: 'headers',
-      title: 'token request without a DPoP header',
-      needs: ['token'],
+      title: `two DPoP header lines, each a valid proof (${label})`,
+      needs: [index],
+      run: async (context) =>
+        expectResourceRejection(
+          await context.resourceRequest(index, bothProofs, { notes: 'two DPoP header lines' }),
+          DUPLICATE_DPOP,
+          ['invalid_dpop_proof', 'invalid_token', 'invalid_request'],
+        ),
+    },
+    {
+      id: `headers.authorization.duplicate${at}`,
+      clause: 'RFC 9110 §5.3, RFC 6750 §3.1',
+      family: 'headers',
+      title: `two Authorization header lines (${label})`,
+      needs: [index],
       async run(context) {
-        const response = await context.send(
-          context.tokenHttpRequest(context.target.client, undefined, { notes: 'no DPoP header' }),
-        )
-        const tokenType = response.json?.['token_type']
-        if (isSuccess(response) && typeof tokenType === 'string' && tokenType.toLowerCase() === 'dpop') {
-          return verdict(
-            'fail',
-            response,
-            'a DPoP token was issued without a proof: nothing binds it to a key',
-          )
-        }
+        const { accessToken } = await context.credentialsAt(index)
+        const response = await context.resourceRequest(index, (builder) => builder.valid(), {
+          headers: { authorization: [`DPoP ${accessToken}`, 'Bearer conformance-other-token'] },
+          notes: 'two Authorization header lines (DPoP and Bearer)',
+        })
+        // Authorization is a singleton field (RFC 9110 §5.3, §11.6.2); RFC 6750 §3.1 says SHOULD answer
+        // invalid_request: accepting it is weaker, not a breach of a MUST.
         if (isSuccess(response)) {
           return verdict(
             'warn',
             response,
-            'the client gets Bearer tokens without a proof: require DPoP for it (dpop_bound_access_tokens) unless it must also use Bearer',
+            'answer several Authorization header lines with 400 invalid_request: Node keeps the first, a proxy may keep another (read rawHeaders)',
           )
         }
-        return response.status >= 500
-          ? verdict('fail', response, 'the server failed (5xx) on a request without proof')
-          : verdict('pass', response)
-      },
-    },
-    ...(['token', 'resource'] as const).map(
-      (where): ConformanceCase => ({
-        id: `headers.dpop.duplicate:${where}`,
-        clause: 'RFC 9449 §4.3 step 1',
-        family: 'headers',
-        title: `two DPoP header lines, each a valid proof (${where})`,
-        needs: [where],
-        async run(context) {
-          const both = async (builder: ProofBuilder) => [await builder.valid(), await builder.valid()]
-          const notes = 'two DPoP header lines'
-          return where === 'token'
-            ? expectTokenRejection(
-                await context.tokenRequest(both, { notes }),
-                'reject a request with more than one DPoP header (read raw headers: frameworks join or drop repeats)',
-                ['invalid_dpop_proof', 'invalid_request'],
-              )
-            : expectResourceRejection(
-                await context.resourceRequest(both, { notes }),
-                'reject a request with more than one DPoP header (read raw headers: frameworks join or drop repeats)',
-                ['invalid_dpop_proof', 'invalid_token', 'invalid_request'],
-              )
-        },
-      }),
-    ),
-    {
-      id: 'headers.authorization.duplicate:resource',
-      clause: 'RFC 9110 §5.3, RFC 9449 §7.1',
-      family: 'headers',
-      title: 'two Authorization header lines',
-      needs: ['resource'],
-      async run(context) {
-        const token = context.accessToken ?? ''
-        return rejected(
-          await context.resourceRequest((builder) => builder.valid(), {
-            headers: { authorization: [`DPoP ${token}`, 'Bearer conformance-other-token'] },
-            notes: 'two Authorization header lines (DPoP and Bearer)',
-          }),
-          'reject a request with several Authorization headers (Node keeps only the first: read rawHeaders)',
-        )
+        return rejected(response, '')
       },
     },
   ]
+}
+
+const DUPLICATE_DPOP =
+  'reject a request with more than one DPoP header (read raw headers: frameworks join or drop repeats)'
+const bothProofs = async (builder: ProofBuilder) => [await builder.valid(), await builder.valid()]
+
+const tokenHeaderCases: ConformanceCase[] = [
+  {
+    id: 'headers.dpop.missing:token',
+    clause: 'RFC 9449 §5',
+    family: 'headers',
+    title: 'token request without a DPoP header',
+    needs: ['token'],
+    async run(context) {
+      const response = await context.send(
+        context.tokenHttpRequest(context.target.client, undefined, { notes: 'no DPoP header' }),
+      )
+      const tokenType = response.json?.['token_type']
+      if (isSuccess(response) && typeof tokenType === 'string' && tokenType.toLowerCase() === 'dpop') {
+        return verdict('fail', response, 'a DPoP token was issued without a proof: nothing binds it to a key')
+      }
+      if (isSuccess(response)) {
+        return verdict(
+          'warn',
+          response,
+          'the client gets Bearer tokens without a proof: require DPoP for it (dpop_bound_access_tokens) unless it must also use Bearer',
+        )
+      }
+      return response.status >= 500
+        ? verdict('fail', response, 'the server failed (5xx) on a request without proof')
+        : verdict('pass', response)
+    },
+  },
+  {
+    id: 'headers.dpop.duplicate:token',
+    clause: 'RFC 9449 §4.3 step 1',
+    family: 'headers',
+    title: 'two DPoP header lines, each a valid proof (token endpoint)',
+    needs: ['token'],
+    run: async (context) =>
+      expectTokenRejection(
+        await context.tokenRequest(bothProofs, { notes: 'two DPoP header lines' }),
+        DUPLICATE_DPOP,
+        ['invalid_dpop_proof', 'invalid_request'],
+      ),
+  },
+]
+
+/** ath, key binding, Bearer downgrade and header multiplicity at every resource (and the token endpoint). */
+export function resourceBindingCases(resourceCount: number): ConformanceCase[] {
+  return [...tokenHeaderCases, ...resourceSides(resourceCount).flatMap(atResource)]
 }

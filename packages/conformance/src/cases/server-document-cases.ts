@@ -1,6 +1,6 @@
 import { calculateJwkThumbprint } from '@dpop/core'
 import { type ConformanceCase, skip, verdict } from '../conformance-case.js'
-import { authenticateClient } from '../run-context.js'
+import { introspect } from '../introspect.js'
 
 const metadataAlgorithms: ConformanceCase = {
   id: 'metadata.dpop-algs',
@@ -38,26 +38,12 @@ const introspectionConfirmation: ConformanceCase = {
   title: 'introspection of a DPoP token returns token_type DPoP and cnf.jkt',
   needs: ['token'],
   async run(context) {
-    const endpoint = context.endpoint('introspection_endpoint')
-    if (endpoint === undefined) return skip('the metadata has no introspection_endpoint')
-    const client = context.target.client
-    if (client.clientSecret === undefined) return skip('introspection needs a confidential client')
-    const body = new URLSearchParams({ token: context.accessToken ?? '', token_type_hint: 'access_token' })
-    const headers: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
-    }
-    authenticateClient(client, body, headers)
-    const response = await context.send({
-      method: 'POST',
-      url: endpoint,
-      headers,
-      body: body.toString(),
-      notes: 'introspection of the control token',
-    })
-    if (response.status === 401 || response.status === 403) {
-      return skip('the client is not allowed to introspect tokens')
-    }
+    const response = await introspect(
+      context,
+      context.accessToken ?? '',
+      'introspection of the control token',
+    )
+    if (typeof response === 'string') return skip(response)
     const json = response.json
     if (response.status !== 200 || json?.['active'] !== true) {
       return verdict('fail', response, 'the control token should introspect as active')
