@@ -124,19 +124,23 @@ describe('conformanceCommand', () => {
       )
     })
 
-    it('--fail-on warn exits 1 on a warning', async () => {
-      const cases = ['--cases', 'token.query-and-header']
-      const base = [...argv(correct).slice(0, -2), ...cases]
-      const plain = io()
-      expect(await conformanceCommand(base, plain.io)).toBe(0)
-      expect(plain.out.stdout).toMatch(
-        /^token\.query-and-header:resource\s+RFC 6750 §2, §3\.1\s+(warn|pass)/m,
-      )
-      const warned = /warn/.test(
-        plain.out.stdout.split('\n').find((line) => line.startsWith('token.query-and-header')) ?? '',
-      )
-      const strict = io()
-      expect(await conformanceCommand([...base, '--fail-on', 'warn'], strict.io)).toBe(warned ? 1 : 0)
+    it('--fail-on warn exits 1 on a warning, which alone exits 0', async () => {
+      const weaker = await startLoopbackTarget({ broken: 'bearer-allowed' })
+      try {
+        const base = [...argv(weaker).slice(0, -2), '--cases', 'headers.dpop.missing:token']
+        const plain = io()
+        expect(await conformanceCommand(base, plain.io)).toBe(0)
+        expect(plain.out.stdout).toMatch(/^headers\.dpop\.missing:token\s+RFC 9449 §5\s+warn/m)
+        expect(await conformanceCommand([...base, '--fail-on', 'warn'], io().io)).toBe(1)
+        expect(
+          await conformanceCommand(
+            [...argv(correct).slice(0, -2), '--cases', 'headers.dpop.missing:token', '--fail-on', 'warn'],
+            io().io,
+          ),
+        ).toBe(0)
+      } finally {
+        await weaker.close()
+      }
     })
 
     it('exits 1 when a case fails, and --json prints the report', async () => {

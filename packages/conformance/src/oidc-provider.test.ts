@@ -23,6 +23,8 @@ const DEVIATIONS = {
   'replay.sequential:token': 'warn',
   // RFC 6750 §3.1: two Authorization lines are not refused (the first is used).
   'headers.authorization.duplicate:resource': 'warn',
+  // oidc-provider does not do Ed448: no user token can be bound to an Ed448 key to try one at userinfo.
+  'proof.alg.Ed448:resource': 'skip',
   // The kit's origin is not a CORS origin of the confidential client.
   'cors.token.expose': 'skip',
   'cors.resource.expose:resource': 'skip',
@@ -76,7 +78,9 @@ describe('runConformance against node-oidc-provider (DPoP, userinfo as the resou
       it('probes every algorithm at the token endpoint and, with user tokens bound to its keys, at userinfo', () => {
         const probes = report.results.filter((r) => r.family === 'alg')
         expect(probes.length).toBeGreaterThanOrEqual(22)
-        expect(probes.filter((r) => r.outcome !== 'pass')).toEqual([])
+        expect(probes.filter((r) => r.outcome !== 'pass').map((r) => r.id)).toEqual([
+          'proof.alg.Ed448:resource',
+        ])
         expect(probes.map((r) => r.id)).toContain('proof.alg.Ed25519:resource')
       })
 

@@ -99,10 +99,12 @@ export class RunContext {
     this.tokenEndpoint = `${target.issuer.replace(/\/$/, '')}/token`
   }
 
-  resourceAt(index: number): ConformanceResource & { method: string } {
+  resourceAt(index: number): Omit<ConformanceResource, 'staleNonce'> & { method: string } {
     const resource = this.target.resources[index]
     if (resource === undefined) throw new TypeError(`target.resources has no resource #${index}`)
-    return { ...resource, method: resource.method ?? 'GET' }
+    // Not spread: staleNonce is read only by its case.
+    const { url, method = 'GET', tokens } = resource
+    return tokens === undefined ? { url, method } : { url, method, tokens }
   }
 
   get origin(): string {

@@ -36,6 +36,7 @@ export type BrokenCheck =
   | 'nonce'
   | 'proxy'
   | 'foreign-nonce'
+  | 'bearer-allowed'
 
 export interface LoopbackOptions {
   /** @default 'off' */
@@ -76,14 +77,17 @@ async function listen(
   }
 }
 
-function neutral(req: IncomingMessage, url: string): DPoPHttpRequest {
-  return createNeutralRequest(req.method ?? 'GET', url, req.headers, req.rawHeaders)
+function neutral(req: IncomingMessage, url: string, body?: string): DPoPHttpRequest {
+  return createNeutralRequest(req.method ?? 'GET', url, req.headers, req.rawHeaders, body)
 }
 
 const brokenReplayStore: ReplayStore = { reserve: async () => true }
 
 function brokenNonceSource(source: NonceSource): NonceSource {
-  return { issue: () => source.issue(), verify: async () => ({ status: 'valid', expiresSoon: false }) }
+  return {
+    issue: (server) => source.issue(server),
+    verify: async () => ({ status: 'valid', expiresSoon: false }),
+  }
 }
 
 function invalidToken(): DPoPError {
@@ -101,27 +105,34 @@ export async function startLoopbackTarget(options: LoopbackOptions = {}): Promis
   const broken = options.broken
   const nonceMode = broken === 'nonce' || broken === 'foreign-nonce' ? 'always' : (options.nonce ?? 'off')
   const asSecrets = [{ id: 'k1', secret: 'conformance-test-nonce-secret-0123456789' }]
-  const resourceSecrets = [{ id: 'r1', secret: 'conformance-test-resource-nonce-secret-0123' }]
-  const realSource = createNonceSource({ secrets: asSecrets })
-  const nonceSource = broken === 'nonce' ? brokenNonceSource(realSource) : realSource
-  // The resource has nonces of its own; 'foreign-nonce' also takes the authorization server's.
-  const ownResourceSource = createNonceSource({ secrets: resourceSecrets })
-  const resourceSource: NonceSource =
+  // One nonce source for both servers: each binds its nonces to its own identity (the `server` argument).
+  // The identities are recorded as the servers use them, to make stale nonces of the same servers.
+  const shared = createNonceSource({ secrets: asSecrets })
+  // Nonces of the same servers an hour ago: stale (RFC 9449 §8, §9), made when a server first issues one.
+  const longAgo = createNonceSource({ secrets: asSecrets, now: () => Date.now() - 3_600_000 })
+  const staleNonces = new Map<string, string>()
+  const recording: NonceSource = {
+    issue: (server) => {
+      if (server !== undefined && !staleNonces.has(server)) {
+        staleNonces.set(server, '')
+        void longAgo.issue(server).then((nonce) => staleNonces.set(server, nonce))
+      }
+      return shared.issue(server)
+    },
+    verify: (value, server) => shared.verify(value, server),
+  }
+  // 'foreign-nonce': the identity is dropped, so a nonce of one server passes at the other.
+  const realSource: NonceSource =
     broken === 'foreign-nonce'
-      ? {
-          issue: () => ownResourceSource.issue(),
-          verify: async (value) => {
-            const own = await ownResourceSource.verify(value)
-            return own.status === 'valid' ? own : realSource.verify(value)
-          },
-        }
-      : broken === 'nonce'
-        ? brokenNonceSource(ownResourceSource)
-        : ownResourceSource
-  // Nonces of the same servers an hour ago: stale (RFC 9449 §8, §9).
-  const longAgo = () => Date.now() - 3_600_000
-  const staleNonce = await createNonceSource({ secrets: asSecrets, now: longAgo }).issue()
-  const staleResourceNonce = await createNonceSource({ secrets: resourceSecrets, now: longAgo }).issue()
+      ? { issue: () => shared.issue(), verify: (value) => shared.verify(value) }
+      : recording
+  const nonceSource = broken === 'nonce' ? brokenNonceSource(realSource) : realSource
+  const resourceSource = nonceSource
+  const staleFor = (role: 'authorization-server' | 'resource'): string => {
+    const nonce = [...staleNonces].find(([server]) => server.startsWith(`${role} `))?.[1]
+    if (nonce === undefined || nonce === '') throw new Error(`the ${role} has issued no nonce yet`)
+    return nonce
+  }
   const replayStore = () => (broken === 'replay' ? brokenReplayStore : createMemoryReplayStore())
 
   const as = await listen(async () => {})
@@ -135,7 +146,8 @@ export async function startLoopbackTarget(options: LoopbackOptions = {}): Promis
         clientId: 'service',
         clientSecret: 'service-secret-0123456789',
         grantTypes: ['client_credentials'],
-        tokenBinding: 'dpop',
+        // 'bearer-allowed': Bearer tokens for requests without a proof (a warning, not a failure).
+        tokenBinding: broken === 'bearer-allowed' ? 'allowed' : 'dpop',
         allowedOrigins: [ORIGIN],
       },
       { clientId: 'spa', redirectUris: [redirectUri], tokenBinding: 'allowed' },
@@ -217,14 +229,18 @@ export async function startLoopbackTarget(options: LoopbackOptions = {}): Promis
   resource.setHandler(async (req, res, path) => {
     // proxy: the resource sees the internal URL a TLS-terminating proxy forwards to, without publicUrl.
     const seen = broken === 'proxy' ? 'http://internal.invalid:8080' : resource.base
-    let request = neutral(req, `${seen}${path}`)
+    // The body as a framework's form parser leaves it (the guard refuses a token in it, RFC 6750 §2.2).
+    let text = ''
+    for await (const chunk of req) text += chunk
+    const body = text === '' ? undefined : text
+    let request = neutral(req, `${seen}${path}`, body)
     const cors = resourceCorsHeaders(req.headers.origin, [ORIGIN])
     // htu broken: the resource trusts the URL the client put in its proof.
     const proof = request.header('dpop')
     if (broken === 'htu' && typeof proof === 'string') {
       try {
         const htu = decodeJwt(proof)['htu']
-        if (typeof htu === 'string') request = neutral(req, htu)
+        if (typeof htu === 'string') request = neutral(req, htu, body)
       } catch {}
     }
     try {
@@ -258,10 +274,23 @@ export async function startLoopbackTarget(options: LoopbackOptions = {}): Promis
     issuer,
     client: { clientId: 'service', clientSecret: 'service-secret-0123456789' },
     resources: [
-      { url: `${resource.base}/api/data`, staleNonce: staleResourceNonce },
-      { url: `${resource.base}/api/me`, tokens: 'user', staleNonce: staleResourceNonce },
+      {
+        url: `${resource.base}/api/data`,
+        get staleNonce() {
+          return staleFor('resource')
+        },
+      },
+      {
+        url: `${resource.base}/api/me`,
+        tokens: 'user',
+        get staleNonce() {
+          return staleFor('resource')
+        },
+      },
     ],
-    staleNonce,
+    get staleNonce() {
+      return staleFor('authorization-server')
+    },
     origin: ORIGIN,
     authorization: { client: { clientId: 'spa' }, redirectUri, authorize },
     async userTokens(keyPair) {

@@ -86,7 +86,7 @@ function stale(side: Side): ConformanceCase {
     needs: [side],
     async run(context): Promise<CaseVerdict> {
       if (!(await context.demandsNonce(side))) return skip(NO_NONCES)
-      const nonce = side === 'token' ? context.target.staleNonce : context.resourceAt(side).staleNonce
+      const nonce = side === 'token' ? context.target.staleNonce : context.target.resources[side]?.staleNonce
       if (nonce === undefined) {
         return skip(
           side === 'token'
