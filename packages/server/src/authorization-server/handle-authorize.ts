@@ -1,7 +1,8 @@
 import { DPoPError } from '@dpop/core'
+import { authorizeErrorResponse } from './authorize-error-response.js'
 import { readFormBody, toParameters } from './form-body.js'
 import { randomToken, sha256 } from './hash.js'
-import { jsonResponse, methodNotAllowed, toTokenError } from './responses.js'
+import { methodNotAllowed } from './responses.js'
 import { resolveScope } from './scope.js'
 import type { ServerContext } from './server-context.js'
 import type { AuthorizationRequestRecord, ClientRecord } from './storage.js'
@@ -20,16 +21,6 @@ export const INTERACTION_PARAMETER = 'interaction'
 
 const invalidRequest = (reason: string, description: string) =>
   new DPoPError('invalid_request', reason, { description })
-
-/**
- * An error shown to the user agent, never redirected (RFC 6749 §4.1.2.1: invalid client or redirect URI).
- * The body is JSON; hosts wanting a page can render one around the endpoint.
- */
-function errorPage(error: unknown): AuthorizationServerResponse {
-  const contextualized = toTokenError(error)
-  const status = contextualized.status >= 500 ? contextualized.status : 400
-  return jsonResponse(status, contextualized.toJSON())
-}
 
 /** A redirect to the client with the response parameters and `iss` (RFC 9207). */
 function redirectTo(
@@ -193,6 +184,6 @@ export async function handleAuthorize(
     return await interact(context, hook, request, client, id, authorization, true)
   } catch (error) {
     if (error instanceof RedirectableError) return redirectError(context, request, error)
-    return errorPage(error)
+    return authorizeErrorResponse(error, request)
   }
 }
