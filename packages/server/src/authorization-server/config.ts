@@ -26,7 +26,7 @@ export interface ClientConfig {
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod
   /**
    * The secret methods (RFC 6749 §2.3.1) this client may authenticate with. Both carry the same secret, and many
-   * deployments use Basic at one endpoint and the body at another (as the seeds' identity servers do).
+   * deployments use Basic at one endpoint and the body at another (WSO2 Identity Server and Janssen accept both).
    * @default ['client_secret_basic', 'client_secret_post'], or only `tokenEndpointAuthMethod` when it is given
    */
   secretAuthMethods?: readonly ('client_secret_basic' | 'client_secret_post')[]

@@ -87,7 +87,7 @@ describe('RFC 6749 §2.3 client authentication at the token endpoint', () => {
     expect(response?.status, response?.body).toBe(200)
   })
 
-  it('accepts both secret methods from a static client by default (the seeds use Basic and the body)', async () => {
+  it('accepts both secret methods from a static client by default (identity servers such as WSO2 Identity Server accept Basic and the body)', async () => {
     const { server } = makeServer({
       clients: [{ clientId: 'both', clientSecret: SECRET, grantTypes: ['client_credentials'] }],
     })
