@@ -8,7 +8,7 @@ import {
 } from '@dpop/server'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { API_SCOPE, demoClients } from './demo-clients.js'
-import { escapeHtml, htmlPage } from './html.js'
+import { escapeHtml, FAVICON, htmlPage } from './html.js'
 import { createLoginInteraction } from './login-pages.js'
 
 /** The demo user of the login page. */
@@ -96,6 +96,9 @@ export async function createDemoAuthorizationServer(
     const page = callbackPage(request.query as Record<string, unknown>)
     return reply.code(page.status).headers(page.headers).send(page.body)
   })
+  app.get('/favicon.svg', async (_request, reply) =>
+    reply.header('Content-Type', 'image/svg+xml').header('Cache-Control', 'max-age=86400').send(FAVICON),
+  )
   app.get('/', async (_request, reply) => {
     const page = indexPage(server)
     return reply.code(page.status).headers(page.headers).send(page.body)

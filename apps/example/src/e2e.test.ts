@@ -221,6 +221,28 @@ describe('the example system, started in-process on free ports', () => {
     }
   })
 
+  it('the SPA says in a sentence that Deny gave it no token, and both servers serve a favicon', async () => {
+    const page = await context.newPage()
+    try {
+      await page.goto(system.urls.spa)
+      await page.click('#sign-in')
+      await page.fill('input[name=username]', DEMO_USER.username)
+      await page.fill('input[name=password]', DEMO_USER.password)
+      await page.click('button[type=submit]')
+      await page.click('button[value=deny]')
+      await page.waitForSelector('#error')
+      expect(await page.textContent('#error')).toContain('You chose Deny on the consent page')
+      expect(await page.isDisabled('#sign-in')).toBe(false)
+      for (const origin of [system.urls.spa, system.urls.issuer]) {
+        const favicon = await fetch(new URL('/favicon.svg', origin))
+        expect(favicon.headers.get('content-type')).toBe('image/svg+xml')
+        expect(await favicon.text()).toMatch(/^<svg /)
+      }
+    } finally {
+      await page.close()
+    }
+  })
+
   it('the SPA signs in, calls the three resources, and after a reload calls them again with the same key', async () => {
     const page = await context.newPage()
     const callAll = async () => {
@@ -244,6 +266,9 @@ describe('the example system, started in-process on free ports', () => {
       await page.waitForSelector('#token-jkt')
       expect(new URL(page.url()).pathname).toBe('/')
       expect(await page.textContent('#token-jkt')).toBe(thumbprint)
+      expect(await page.isDisabled('#sign-in')).toBe(true)
+      // The token request's nonce round trip is labelled as the expected challenge.
+      expect(await page.locator('details.exchange .challenge').count()).toBeGreaterThan(0)
       for (const body of await callAll())
         expect(body).toMatchObject({ sub: 'alice', client_id: 'demo-spa', jkt: thumbprint })
       // The proofs the page sent are shown decoded.

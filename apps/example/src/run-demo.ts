@@ -61,10 +61,63 @@ function expectAnswer(
   return undefined
 }
 
-export function formatStep(index: number, step: DemoStep): string {
+/** One line for each term of a proof or token, printed under the step where it first appears. */
+const TERMS: ReadonlyArray<[term: string, appears: (exchange: TracedExchange) => boolean, meaning: string]> =
+  [
+    ['htm', (exchange) => proofClaims(exchange) !== undefined, 'the HTTP method the proof was made for'],
+    [
+      'htu',
+      (exchange) => proofClaims(exchange) !== undefined,
+      'the URL (without query) the proof was made for',
+    ],
+    [
+      'iat',
+      (exchange) => proofClaims(exchange) !== undefined,
+      'when the proof was made; servers accept it for a short time only',
+    ],
+    [
+      'jti',
+      (exchange) => proofClaims(exchange) !== undefined,
+      'a unique id: a server remembers it and refuses the same proof twice',
+    ],
+    [
+      'cnf.jkt',
+      (exchange) =>
+        JSON.stringify(exchange.body ?? '').includes('"jkt"') ||
+        JSON.stringify(exchange.body ?? '').includes('access_token'),
+      "the thumbprint of the client's key, written into the token: only that key's proofs go with it",
+    ],
+    [
+      'ath',
+      (exchange) => proofClaims(exchange)?.['ath'] !== undefined,
+      'the hash of the access token, binding the proof to that one token',
+    ],
+    [
+      'nonce',
+      (exchange) => exchange.responseHeaders.get('dpop-nonce') !== null,
+      'a value the server hands out (DPoP-Nonce) for the next proofs to carry, proving they are fresh',
+    ],
+  ]
+
+function proofClaims(exchange: TracedExchange): Record<string, unknown> | undefined {
+  const proof = exchange.requestHeaders.get('dpop')
+  if (proof === null) return undefined
+  try {
+    return decodeJwt(proof)
+  } catch {
+    return undefined
+  }
+}
+
+export function formatStep(index: number, step: DemoStep, explained: Set<string> = new Set()): string {
   const mark = step.ok ? '✔' : '✘'
   const lines = [`${mark} ${index}. ${step.title}`, `  expected: ${step.expected}`]
   for (const exchange of step.exchanges) lines.push(...formatExchange(exchange))
+  for (const [term, appears, meaning] of TERMS) {
+    if (explained.has(term) || !step.exchanges.some(appears)) continue
+    explained.add(term)
+    lines.push(`  ℹ ${term}: ${meaning}`)
+  }
   if (!step.ok) lines.push(`  ✘ ${step.problem ?? 'failed'}`)
   return `${lines.join('\n')}\n`
 }
@@ -78,6 +131,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoStep[]> {
   const exchanges: TracedExchange[] = []
   const tracingFetch = createTracingFetch((exchange) => exchanges.push(exchange), options.fetch)
   const steps: DemoStep[] = []
+  const explained = new Set<string>()
   const step = async (title: string, expected: string, run: () => Promise<string | undefined>) => {
     exchanges.length = 0
     let problem: string | undefined
@@ -94,7 +148,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoStep[]> {
       exchanges: [...exchanges],
     }
     steps.push(result)
-    options.print?.(formatStep(steps.length, result))
+    options.print?.(formatStep(steps.length, result, explained))
   }
 
   const handle = await createDPoPHandle()

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { escapeHtml } from './html.js'
+import { escapeHtml, FAVICON } from './html.js'
 import type { RequestListener } from './loopback-listener.js'
 import type { SpaConfig } from './spa/spa-config.js'
 
@@ -29,6 +29,7 @@ function indexHtml(config: SpaConfig): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>DPoP example — single-page app</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/app.css">
 <script type="module" src="/app.js"></script>
 </head>
@@ -42,10 +43,10 @@ function indexHtml(config: SpaConfig): string {
 const CSS = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5rem auto; max-width: 72rem; padding: 0 1rem; color: #1d2433; }
 h1 { font-size: 1.4rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; }
-code, pre { background: #eef1f6; border-radius: 3px; } code { padding: 0 .25rem; word-break: break-all; }
-pre { padding: .6rem; overflow-x: auto; font-size: 12px; white-space: pre-wrap; word-break: break-all; }
+code, pre { background: #eef1f6; border-radius: 3px; } code { padding: 0 .25rem; overflow-wrap: anywhere; }
+pre { padding: .6rem; overflow-x: auto; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
 button { padding: .4rem .9rem; margin: 0 .4rem .4rem 0; } .muted { color: #5b6475; }
-.ok { color: #0a7a32; } .fail { color: #b00020; }
+.ok { color: #0a7a32; } .fail { color: #b00020; } .challenge { color: #8a5a00; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: .8rem; }
 .card { border: 1px solid #d5dae3; border-radius: 6px; padding: .6rem .8rem; }
 `
@@ -60,7 +61,7 @@ export async function createSpaServer(config: SpaConfig): Promise<RequestListene
   const json = JSON.stringify(config)
   const connect = [config.issuer, ...config.resources.map((resource) => new URL(resource.url).origin)]
   const security = {
-    'Content-Security-Policy': `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ${connect.join(' ')}; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
+    'Content-Security-Policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self' ${connect.join(' ')}; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-store',
   }
@@ -70,6 +71,7 @@ export async function createSpaServer(config: SpaConfig): Promise<RequestListene
     '/app.js': ['text/javascript; charset=utf-8', script],
     '/app.css': ['text/css; charset=utf-8', CSS],
     '/config.json': ['application/json', json],
+    '/favicon.svg': ['image/svg+xml', FAVICON],
   }
   return (request, response) => {
     const path = new URL(request.url ?? '/', 'http://spa').pathname

@@ -94,7 +94,7 @@ function render(state: AppState): void {
       h(
         'p',
         {},
-        button('sign-in', 'Sign in', () => signIn(state)),
+        button('sign-in', 'Sign in', () => signIn(state), tokens === undefined),
         button('call-apis', 'Call the three APIs', () => callApis(state), tokens !== undefined),
         button('refresh', 'Refresh', () => refresh(state), tokens?.refreshToken !== undefined),
         button('sign-out', 'Sign out', () => signOut(state), tokens !== undefined),
@@ -177,6 +177,13 @@ function render(state: AppState): void {
             {},
             h('code', {}, `${exchange.method} ${exchange.url}`),
             ` → ${exchange.status ?? exchange.error ?? '…'}`,
+            exchange.nonceChallenge
+              ? h(
+                  'span',
+                  { class: 'challenge' },
+                  ' use_dpop_nonce: the expected server nonce challenge (RFC 9449 §8); the next request retries with the nonce',
+                )
+              : '',
             exchange.proof === undefined ? ' (no proof)' : '',
           ),
           exchange.authorization === undefined
@@ -242,6 +249,11 @@ async function completeSignIn(state: AppState): Promise<void> {
   const pending = tokenStorage.takePending()
   window.history.replaceState(null, '', '/')
   if (pending === undefined) throw new Error('no sign-in was pending in this tab')
+  if (new URL(callbackUrl).searchParams.get('error') === 'access_denied') {
+    throw new Error(
+      'You chose Deny on the consent page, so the app received no token. Sign in again to allow access.',
+    )
+  }
   const tokens = await state.client.exchangeAuthorizationCode(callbackUrl, pending)
   state.manager.setTokens(tokens)
   tokenStorage.save(tokens)

@@ -9,6 +9,8 @@ export interface RecordedExchange {
   authorization?: string
   status?: number
   dpopNonce?: string
+  /** The server asked for a nonce (`use_dpop_nonce`): an expected round trip, not a failure. */
+  nonceChallenge?: boolean
   body?: unknown
   error?: string
 }
@@ -64,6 +66,10 @@ export function createRecordingFetch(record: (exchange: RecordedExchange) => voi
       const nonce = response.headers.get('dpop-nonce')
       if (nonce !== null) exchange.dpopNonce = nonce
       exchange.body = await readBody(response)
+      const challenge = `${response.headers.get('www-authenticate') ?? ''} ${JSON.stringify(exchange.body)}`
+      if ((response.status === 400 || response.status === 401) && challenge.includes('use_dpop_nonce')) {
+        exchange.nonceChallenge = true
+      }
       return response
     } catch (error) {
       exchange.error = String(error)
