@@ -70,7 +70,7 @@ export function createLoginInteraction(options: LoginInteractionOptions): Intera
 
   const header = (context: InteractionContext) => {
     const name = context.client.clientName ?? context.client.clientId
-    return `<p class="muted">Authorization server of the DPoP example · client <code>${escapeHtml(name)}</code></p>`
+    return `<p class="muted">Authorization server of the DPoP example · client <strong>${escapeHtml(name)}</strong></p>`
   }
 
   const loginPage = (context: InteractionContext, error?: string, headers: Record<string, string> = {}) =>
