@@ -6,6 +6,8 @@ import { type BenchAlgorithm, type BenchKey, buildProof } from './fixtures.js'
 
 export interface LoadJob {
   url: string
+  /** More servers of the same route: connections and requests are split evenly over `url` and these. */
+  moreUrls?: string[]
   method: 'GET' | 'POST'
   path: string
   headers: Record<string, string>
@@ -57,27 +59,37 @@ async function main(): Promise<void> {
   let ok = 0
   let lastResponse = 0
   const start = performance.now()
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { url: job.url, connections: job.connections, amount: job.amount, requests: [request] },
-      (error, finished) => (error ? reject(error) : resolve(finished)),
-    )
-    instance.on('response', (_client, statusCode) => {
-      lastResponse = performance.now()
-      if (statusCode >= 200 && statusCode < 300) ok++
-    })
-  })
+  const urls = [job.url, ...(job.moreUrls ?? [])]
+  const runs = await Promise.all(
+    urls.map(
+      (url, k) =>
+        new Promise<autocannon.Result>((resolve, reject) => {
+          const share = (total: number) => Math.floor(total / urls.length) + (k < total % urls.length ? 1 : 0)
+          const instance = autocannon(
+            { url, connections: share(job.connections), amount: share(job.amount), requests: [request] },
+            (error, finished) => (error ? reject(error) : resolve(finished)),
+          )
+          instance.on('response', (_client, statusCode) => {
+            lastResponse = performance.now()
+            if (statusCode >= 200 && statusCode < 300) ok++
+          })
+        }),
+    ),
+  )
   const statusCodes: Record<string, number> = {}
-  for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) {
-    if (!code.startsWith('2')) statusCodes[code] = count ?? 0
+  for (const run of runs) {
+    for (const [code, { count }] of Object.entries(run.statusCodeStats ?? {})) {
+      if (!code.startsWith('2')) statusCodes[code] = (statusCodes[code] ?? 0) + (count ?? 0)
+    }
   }
   const output: LoadResult = {
     requestsPerSecond: ok / ((lastResponse - start) / 1000),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    ok: result['2xx'],
-    non2xx: result.non2xx,
-    errors: result.errors,
+    // Several servers: the slowest one's percentiles.
+    p50: Math.max(...runs.map((run) => run.latency.p50)),
+    p99: Math.max(...runs.map((run) => run.latency.p99)),
+    ok: runs.reduce((sum, run) => sum + run['2xx'], 0),
+    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
     statusCodes,
   }
   process.stdout.write(JSON.stringify(output))

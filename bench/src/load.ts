@@ -8,6 +8,7 @@ import type { ResultRow } from './report.js'
 import type { BenchSettings } from './settings.js'
 import { progress } from './watchdog.js'
 
+const LOAD_RUN_LIMIT_SECONDS = 60
 const childPath = fileURLToPath(new URL('./load-child.js', import.meta.url))
 
 /**
@@ -27,8 +28,19 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
     child.stderr.on('data', (chunk) => {
       stderr += chunk
     })
+    // A load run lasts seconds: one that has not finished in a minute is stuck (a server that stopped
+    // answering), and is stopped with a message instead of waiting.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(
+        new Error(
+          `load generator: ${job.amount} requests to ${job.url}${job.path} not done in ${LOAD_RUN_LIMIT_SECONDS} s`,
+        ),
+      )
+    }, LOAD_RUN_LIMIT_SECONDS * 1000)
     child.on('error', reject)
     child.on('close', (code) => {
+      clearTimeout(timer)
       progress(`load run of ${job.amount} requests`)
       if (code !== 0) reject(new Error(`load generator exited with ${code}: ${stderr}`))
       else resolve(JSON.parse(stdout) as LoadResult)

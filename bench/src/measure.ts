@@ -9,6 +9,8 @@ export interface BenchCase {
   run: (index: number) => unknown
   /** Most operations in one round (the size of a pool of single-use proofs). */
   maxOps?: number
+  /** Operations one `run` performs (several concurrent callers in one call). @default 1 */
+  opsPerRun?: number
 }
 
 export interface CaseResult {
@@ -54,7 +56,8 @@ async function timeRound(
     }
     elapsed = process.hrtime.bigint() - start
   }
-  return { opsPerSecond: ops / (Number(elapsed) / 1e9), ops }
+  const perRun = benchCase.opsPerRun ?? 1
+  return { opsPerSecond: (ops * perRun) / (Number(elapsed) / 1e9), ops: ops * perRun }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CaseResult } from './measure.js'
 
-export type Unit = 'ops/s' | 'req/s' | 'MB'
+export type Unit = 'ops/s' | 'req/s' | 'MB' | 'calls/req'
 
 export interface Bar {
   /** `ratio`/`max-ratio`: the row's ratio to its baseline is at least/most `target`; `min`/`max`: its value. */
@@ -61,6 +61,7 @@ const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
 function formatValue(row: ResultRow): string {
   if (row.value === null) return '—'
   if (row.unit === 'MB') return `${row.value.toFixed(1)} MB`
+  if (row.unit === 'calls/req') return `${row.value.toFixed(2)} calls/req`
   return `${integer.format(row.value)} ${row.unit}`
 }
 

@@ -6,6 +6,7 @@ import { hasTaskset, machineInfo } from './machine.js'
 import { type SectionResult, toMarkdown } from './report.js'
 import { runCreateProof } from './sections/create-proof.js'
 import { runHttpRoutes } from './sections/http-routes.js'
+import { runRedis } from './sections/redis.js'
 import { runReplayStore } from './sections/replay-store.js'
 import { runScaling } from './sections/scaling.js'
 import { runTokenEndpoint } from './sections/token-endpoint.js'
@@ -40,6 +41,7 @@ const sections: { id: string; run: typeof runVerification }[] = [
   { id: 'scaling', run: runScaling },
   { id: 'http-routes', run: runHttpRoutes },
   { id: 'token-endpoint', run: runTokenEndpoint },
+  { id: 'redis', run: runRedis },
 ]
 
 const machine = machineInfo()

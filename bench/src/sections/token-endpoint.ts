@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { AuthorizationServer } from '@dpop/server'
+import type { AuthorizationServer, AuthorizationServerConfig } from '@dpop/server'
 import type { FastifyPluginAsync } from 'fastify'
 import { type BenchKey, buildProof, generateBenchKey } from '../fixtures.js'
 import { type LoadVariant, loadRow, measureLoad, type VariantResult } from '../load.js'
@@ -14,15 +14,20 @@ const CLIENT_SECRET = 'bench-secret-0123456789abcdef0123456789abcdef'
 const BASIC = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`
 const OUR_ISSUER = 'https://as.example.com'
 
-interface RunningServer {
+export interface RunningServer {
   url: string
   /** The `htu` of the token endpoint, as the server expects it. */
   tokenUrl: string
   close: () => Promise<void>
 }
 
-/** Our authorization server (@dpop/server) mounted with the @dpop/fastify plugin. */
-async function startOurs(): Promise<RunningServer> {
+/**
+ * Our authorization server (@dpop/server) mounted with the @dpop/fastify plugin; `config` adds to its
+ * configuration (a Redis storage and replay store).
+ */
+export async function startOurs(
+  config: Pick<AuthorizationServerConfig, 'storage' | 'replayStore'> = {},
+): Promise<RunningServer> {
   const specifier = '@dpop/fastify'
   const { authorizationServer } = (await import(specifier)) as {
     authorizationServer: FastifyPluginAsync<{ server: AuthorizationServer }>
@@ -40,6 +45,7 @@ async function startOurs(): Promise<RunningServer> {
         tokenBinding: 'allowed',
       },
     ],
+    ...config,
   })
   const app = fastify()
   await app.register(authorizationServer, { server })
@@ -89,7 +95,7 @@ async function startOidcProvider(): Promise<RunningServer> {
   }
 }
 
-function tokenJob(
+export function tokenJob(
   server: RunningServer,
   amount: number,
   connections: number,
@@ -108,7 +114,7 @@ function tokenJob(
 }
 
 /** One request of each kind before measuring: DPoP must give a DPoP-bound token, no DPoP a Bearer one. */
-async function checkTokenTypes(server: RunningServer, key: BenchKey): Promise<void> {
+export async function checkTokenTypes(server: RunningServer, key: BenchKey): Promise<void> {
   for (const withProof of [true, false]) {
     const response = await fetch(server.url + new URL(server.tokenUrl).pathname, {
       method: 'POST',
