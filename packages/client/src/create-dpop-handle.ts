@@ -4,10 +4,11 @@ import {
   createProof,
   type DPoPAlgorithm,
   generateKeyPair,
+  type JWK,
   keyFitsAlgorithm,
   LruCache,
 } from '@dpop/core'
-import { exportJWK, type JWK } from 'jose'
+import { exportJWK } from 'jose'
 import type { DPoPKeyStore } from './key-store.js'
 import { ServerClock } from './server-clock.js'
 

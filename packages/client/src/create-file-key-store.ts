@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { algorithmOfKey, importJwk, isSupportedAlgorithm } from '@dpop/core'
-import { exportJWK, type JWK } from 'jose'
+import { algorithmOfKey, importJwk, isSupportedAlgorithm, type JWK } from '@dpop/core'
+import { exportJWK } from 'jose'
 import type { DPoPKeyStore } from './key-store.js'
 
 const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'e', 'n'] as const

@@ -2,9 +2,10 @@ import {
   calculateAccessTokenHash,
   type DPoPAlgorithm,
   type DPoPKeyPair,
+  type JWK,
   signatureAlgorithm,
 } from '@dpop/core'
-import { base64url, exportJWK, type JWK } from 'jose'
+import { base64url, exportJWK } from 'jose'
 
 const encoder = new TextEncoder()
 

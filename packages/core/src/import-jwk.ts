@@ -1,5 +1,6 @@
-import { importJWK, type JWK } from 'jose'
+import { importJWK } from 'jose'
 import { type DPoPAlgorithm, isSupportedAlgorithm, keyFitsAlgorithm } from './algorithms.js'
+import type { JWK } from './jwk.js'
 
 export interface ImportJwkOptions {
   /** Whether the imported key may be exported again. @default false */

@@ -33,6 +33,7 @@ export {
 } from './error-context.js'
 export { type GenerateKeyPairOptions, generateKeyPair } from './generate-key-pair.js'
 export { type ImportJwkOptions, importJwk } from './import-jwk.js'
+export type { JSONWebKeySet, JWK } from './jwk.js'
 export { algorithmOfKey } from './key-algorithm.js'
 export { type CachedKey, KeyCache } from './key-cache.js'
 export { LruCache } from './lru-cache.js'

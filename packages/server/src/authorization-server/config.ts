@@ -1,3 +1,4 @@
+import type { JWK } from '@dpop/core'
 import {
   assertAlgorithms,
   createMemoryReplayStore,
@@ -7,7 +8,6 @@ import {
   type NonceSource,
   type ReplayStore,
 } from '@dpop/core'
-import type { JWK } from 'jose'
 import { randomToken } from './hash.js'
 import { createMemoryStorage } from './memory-storage.js'
 import { isRedirectUriAllowed } from './redirect-uri.js'

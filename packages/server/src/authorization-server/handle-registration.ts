@@ -1,5 +1,5 @@
+import type { JWK } from '@dpop/core'
 import { DPoPError } from '@dpop/core'
-import type { JWK } from 'jose'
 import { isScope } from './config.js'
 import { MAX_BODY_LENGTH, singleHeader } from './form-body.js'
 import { randomToken, sha256 } from './hash.js'

@@ -1,5 +1,6 @@
+import type { JWK } from '@dpop/core'
 import { algorithmOfKey, generateKeyPair, SUPPORTED_ALGORITHMS } from '@dpop/core'
-import { calculateJwkThumbprint, exportJWK, importJWK, type JWK } from 'jose'
+import { calculateJwkThumbprint, exportJWK, importJWK } from 'jose'
 import type { SigningKeyInput } from './config.js'
 
 export interface SigningKey {

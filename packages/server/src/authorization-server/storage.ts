@@ -1,4 +1,4 @@
-import type { JWK } from 'jose'
+import type { JWK } from '@dpop/core'
 
 /** Grant types the server implements. */
 export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token'

@@ -1,5 +1,4 @@
-import type { DPoPHttpRequest } from '@dpop/core'
-import type { JWK } from 'jose'
+import type { DPoPHttpRequest, JWK } from '@dpop/core'
 import type { AuthorizationRequestRecord, ClientRecord } from './storage.js'
 
 /** The neutral request an adapter hands to `handle()`. */

@@ -1,8 +1,7 @@
-import { DPoPError, isDPoPError } from '@dpop/core'
+import { DPoPError, isDPoPError, type JSONWebKeySet } from '@dpop/core'
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
-  type JSONWebKeySet,
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
   jwtVerify,
@@ -10,6 +9,7 @@ import {
 } from 'jose'
 import type { AccessTokenClaims, AccessTokenVerifier } from './access-token-claims.js'
 import { invalidToken } from './invalid-token.js'
+import type { RemoteKeySetOptions } from './remote-key-set-options.js'
 
 export interface JwtVerifierOptions {
   /** A local key set. */
@@ -17,7 +17,7 @@ export interface JwtVerifierOptions {
   /** A remote key set, cached and re-fetched when a token names an unknown `kid`. */
   jwksUri?: string | URL
   /** Cache and timeout settings of the remote key set (jose `createRemoteJWKSet`). */
-  remoteJwks?: RemoteJWKSetOptions
+  remoteJwks?: RemoteKeySetOptions
   issuer: string | readonly string[]
   audience: string | readonly string[]
   /** Require `typ: at+jwt` (RFC 9068 §2.1). @default true */
@@ -112,7 +112,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): AccessTokenVerif
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       throw new TypeError('createResourceGuard: jwksUri must use https (or http on a private network)')
     }
-    keySet = createRemoteJWKSet(url, options.remoteJwks)
+    keySet = createRemoteJWKSet(url, options.remoteJwks as RemoteJWKSetOptions | undefined)
   }
   const verifyOptions: JWTVerifyOptions = {
     issuer: typeof options.issuer === 'string' ? options.issuer : [...options.issuer],

@@ -11,4 +11,5 @@ export {
   type TokenCacheOptions,
 } from './create-resource-guard.js'
 export { errorToResponse, type GuardResponse } from './error-to-response.js'
+export type { RemoteKeySetOptions } from './remote-key-set-options.js'
 export { resourceMetadataUrl } from './resource-metadata-url.js'

@@ -1,7 +1,7 @@
-import type { DPoPHttpRequest, NonceRequirement, NonceSource, ReplayStore } from '@dpop/core'
-import type { JSONWebKeySet, RemoteJWKSetOptions } from 'jose'
+import type { DPoPHttpRequest, JSONWebKeySet, NonceRequirement, NonceSource, ReplayStore } from '@dpop/core'
 import type { AccessTokenVerifier } from './access-token-claims.js'
 import type { IntrospectionOptions } from './create-introspection-verifier.js'
+import type { RemoteKeySetOptions } from './remote-key-set-options.js'
 
 export interface ResourceMetadataOptions {
   /** The resource identifier (RFC 9728 §1.2): an https URL without fragment. */
@@ -26,7 +26,7 @@ export interface ResourceGuardOptions {
   /** Verify JWT access tokens with a remote key set, cached and re-fetched on an unknown `kid`. */
   jwksUri?: string | URL
   /** Cache and timeout settings of the remote key set (jose `createRemoteJWKSet`). */
-  remoteJwks?: RemoteJWKSetOptions
+  remoteJwks?: RemoteKeySetOptions
   /** Accepted `iss` (required with `jwks`/`jwksUri`, RFC 9068 §4; checked when given in other modes). */
   issuer?: string | readonly string[]
   /** Accepted `aud`: this resource (required with `jwks`/`jwksUri`, RFC 9068 §4; checked when given in other modes). */
