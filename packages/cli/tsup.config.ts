@@ -1,19 +1,21 @@
+import { rmSync } from 'node:fs'
 import { defineConfig } from 'tsup'
 
-// No `clean`: the two builds run in parallel into one dist, and one would delete the other's files.
+// The two builds below run in parallel into one dist, so neither may `clean` it: dist is emptied here, once.
+rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true })
+
 export default defineConfig([
   {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
+    // Declarations against the built declarations of the other packages, not their sources.
+    dts: { compilerOptions: { customConditions: [] } },
     target: 'es2022',
   },
   {
     // The bin: ESM only, and esbuild keeps the entry's `#!/usr/bin/env node` line.
     entry: ['src/cli.ts'],
     format: ['esm'],
-    sourcemap: true,
     target: 'es2022',
   },
 ])

@@ -3,8 +3,8 @@ import { defineConfig } from 'tsup'
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
-  dts: true,
+  // Declarations against the built declarations of the other packages, not their sources.
+  dts: { compilerOptions: { customConditions: [] } },
   clean: true,
-  sourcemap: true,
   target: 'es2022',
 })

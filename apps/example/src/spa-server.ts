@@ -14,6 +14,8 @@ export async function bundleSpa(): Promise<string> {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
+    // The workspace packages' TypeScript sources, so the example starts without building them first.
+    conditions: ['@dpop/source'],
     write: false,
     logLevel: 'silent',
   })
