@@ -32,6 +32,8 @@ beforeAll(async () => {
     globalName: 'DPoPClient',
     platform: 'browser',
     target: 'es2022',
+    // @dpop/core from its sources, as the tests resolve it: no build needed first.
+    conditions: ['@dpop/source'],
     write: false,
   })
   const script = bundle.outputFiles[0]?.text ?? ''
