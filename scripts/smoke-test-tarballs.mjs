@@ -1,0 +1,207 @@
+// Installs the packed packages in a fresh project outside the workspace, the way a user gets them, and checks:
+// ESM import and CJS require of every entry point; tsc with skipLibCheck: false under node16 (a .cts and a .mts
+// file), nodenext and bundler; attw's default profile on every tarball; one round trip (authorization server,
+// Express guard, @dpop/client) on loopback; `npx dpop --help`.
+//
+// Usage: node scripts/smoke-test-tarballs.mjs <folder of .tgz files>   (`pnpm pack:all` fills .packs/)
+// Run after `pnpm build`; third-party dependencies come from the npm registry.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const packs = resolve(process.argv[2] ?? '.packs')
+const tarballs = readdirSync(packs)
+  .filter((name) => name.endsWith('.tgz'))
+  .map((name) => join(packs, name))
+if (tarballs.length === 0) fail(`no .tgz files in ${packs}: run \`pnpm pack:all\` first`)
+
+const started = Date.now()
+const project = mkdtempSync(join(tmpdir(), 'dpop-smoke-'))
+const keep = process.env.SMOKE_KEEP === '1'
+
+function fail(message) {
+  console.error(`smoke test: ${message}`)
+  process.exit(1)
+}
+
+function run(step, command, args, options = {}) {
+  try {
+    return execFileSync(command, args, {
+      cwd: project,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 300_000,
+      ...options,
+    })
+  } catch (error) {
+    process.stdout.write(error.stdout ?? '')
+    process.stderr.write(error.stderr ?? '')
+    fail(`${step} failed (${command} ${args.join(' ')}), project kept in ${project}`)
+  }
+}
+
+function step(name, action) {
+  const at = Date.now()
+  action()
+  console.log(`  ok  ${name} (${((Date.now() - at) / 1000).toFixed(1)} s)`)
+}
+
+// 1. attw, default profile (node10, node16 from CJS and ESM, bundler), on each tarball as published.
+const attw = join(import.meta.dirname, '..', 'node_modules', '.bin', 'attw')
+step(`attw (default profile) on ${tarballs.length} tarballs`, () => {
+  for (const tarball of tarballs) run(`attw ${tarball}`, attw, [tarball, '--format', 'ascii'])
+})
+
+// 2. A fresh project, the tarballs installed by npm, nothing linked from the workspace.
+writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'smoke', private: true }, null, 2)}\n`)
+step('npm install of the tarballs', () => {
+  run('npm install', 'npm', [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    ...tarballs,
+    'express@5',
+    'koa@3',
+    'fastify@5',
+    'ioredis@5',
+    'typescript@~5.9.3',
+    '@types/node@20',
+    '@types/express@5',
+    '@types/koa@3',
+  ])
+})
+
+const installed = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).dependencies
+const entryPoints = []
+for (const name of Object.keys(installed).filter((dependency) => dependency.startsWith('@dpop/'))) {
+  const manifest = JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8'))
+  if (JSON.stringify(manifest).includes('workspace:')) fail(`${name}: a workspace: range was published`)
+  if (JSON.stringify(manifest.exports).includes('@dpop/source'))
+    fail(`${name}: the source condition was published`)
+  for (const subpath of Object.keys(manifest.exports)) {
+    if (subpath !== './package.json') entryPoints.push(subpath === '.' ? name : `${name}${subpath.slice(1)}`)
+  }
+}
+
+// 3. ESM import and CJS require of every entry point, with the same named exports.
+writeFileSync(
+  join(project, 'load.mjs'),
+  `import { createRequire } from 'node:module'
+const require = createRequire(import.meta.url)
+for (const entry of ${JSON.stringify(entryPoints)}) {
+  const esm = Object.keys(await import(entry)).filter((key) => key !== 'default' && key !== 'module.exports').sort()
+  const cjs = Object.keys(require(entry)).sort()
+  if (esm.length === 0) throw new Error(entry + ': no exports')
+  if (esm.join() !== cjs.join()) throw new Error(entry + ': import and require differ: ' + esm + ' / ' + cjs)
+}
+`,
+)
+writeFileSync(
+  join(project, 'load.cjs'),
+  `for (const entry of ${JSON.stringify(entryPoints)}) {
+  if (Object.keys(require(entry)).length === 0) throw new Error(entry + ': no exports')
+}
+`,
+)
+step(`import and require of ${entryPoints.length} entry points`, () => {
+  run('ESM import', process.execPath, ['load.mjs'])
+  run('CJS require', process.execPath, ['load.cjs'])
+})
+
+// 4. TypeScript as users configure it: skipLibCheck false, a CommonJS and an ESM file under node16.
+const imports = entryPoints.map((entry, i) => `import * as entry${i} from '${entry}'`).join('\n')
+const body = `${imports}
+import type { JWK } from '@dpop/core'
+export const entries = [${entryPoints.map((_, i) => `entry${i}`).join(', ')}]
+export const key: JWK = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }
+`
+mkdirSync(join(project, 'types'))
+writeFileSync(join(project, 'types', 'common.cts'), body)
+writeFileSync(join(project, 'types', 'module.mts'), body)
+writeFileSync(join(project, 'types', 'bundled.ts'), body)
+// lib DOM: the packages' types use the Web Crypto and Fetch types (CryptoKey, RequestInfo, IDBFactory).
+// paths: express 5.3 hoists content-disposition@2, whose own types lack the `Options` @types/koa expects; that
+// clash between third-party packages is not ours, so @types/koa gets the types it was written against.
+const strict = {
+  strict: true,
+  noEmit: true,
+  skipLibCheck: false,
+  types: ['node'],
+  lib: ['ES2022', 'DOM'],
+  paths: { 'content-disposition': ['./node_modules/@types/content-disposition'] },
+}
+const configs = {
+  node16: { module: 'node16', moduleResolution: 'node16', files: ['types/common.cts', 'types/module.mts'] },
+  nodenext: {
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    files: ['types/common.cts', 'types/module.mts'],
+  },
+  bundler: { module: 'esnext', moduleResolution: 'bundler', target: 'es2022', files: ['types/bundled.ts'] },
+}
+const tsc = join(project, 'node_modules', 'typescript', 'bin', 'tsc')
+for (const [name, { files, ...options }] of Object.entries(configs)) {
+  step(`tsc --noEmit, ${name}, skipLibCheck: false`, () => {
+    writeFileSync(
+      join(project, `tsconfig.${name}.json`),
+      JSON.stringify({ compilerOptions: { ...strict, ...options }, files }),
+    )
+    run(`tsc (${name})`, process.execPath, [tsc, '-p', `tsconfig.${name}.json`])
+  })
+}
+
+// 5. One round trip from the installed packages only: a DPoP-bound token and a call to an Express route.
+writeFileSync(
+  join(project, 'round-trip.mjs'),
+  `import { once } from 'node:events'
+import { createDPoPHandle, createDPoPFetch, createOAuthClient } from '@dpop/client'
+import { authorizationServer, dpop } from '@dpop/express'
+import { createAuthorizationServer } from '@dpop/server'
+import express from 'express'
+
+const app = express()
+const listener = app.listen(0, '127.0.0.1')
+await once(listener, 'listening')
+const origin = 'http://127.0.0.1:' + listener.address().port
+try {
+  const server = createAuthorizationServer({
+    issuer: origin,
+    audience: origin + '/api',
+    clients: [{ clientId: 'smoke', clientSecret: 'a-long-enough-client-secret', grantTypes: ['client_credentials'], tokenBinding: 'dpop' }],
+  })
+  app.use(authorizationServer(server))
+  app.get('/api/me', dpop({ jwks: await server.jwks(), issuer: origin, audience: origin + '/api' }), (req, res) => {
+    res.json({ sub: req.dpop.claims.sub, thumbprint: req.dpop.thumbprint })
+  })
+
+  const handle = await createDPoPHandle()
+  const client = createOAuthClient(handle, { issuer: origin, clientId: 'smoke', clientSecret: 'a-long-enough-client-secret' })
+  const tokens = await client.clientCredentials()
+  if (tokens.tokenType !== 'DPoP') throw new Error('token_type is ' + tokens.tokenType + ', not DPoP')
+  const response = await createDPoPFetch(handle)(origin + '/api/me', { headers: { Authorization: 'DPoP ' + tokens.accessToken } })
+  const body = await response.json()
+  if (response.status !== 200) throw new Error('GET /api/me answered ' + response.status + ' ' + JSON.stringify(body))
+  if (body.sub !== 'smoke' || body.thumbprint !== handle.thumbprint) throw new Error('unexpected body ' + JSON.stringify(body))
+  const bearer = await fetch(origin + '/api/me', { headers: { Authorization: 'Bearer ' + tokens.accessToken } })
+  if (bearer.status !== 401) throw new Error('the bound token was accepted as Bearer: ' + bearer.status)
+} finally {
+  listener.close()
+}
+`,
+)
+step('round trip: authorization server, Express guard, @dpop/client', () => {
+  run('round trip', process.execPath, ['round-trip.mjs'], { timeout: 60_000 })
+})
+
+// 6. The installed command.
+step('npx dpop --help', () => {
+  const help = run('npx dpop --help', 'npx', ['--no-install', 'dpop', '--help'])
+  if (!/dpop/.test(help) || help.length < 100) fail(`npx dpop --help printed: ${help}`)
+})
+
+if (!keep) rmSync(project, { recursive: true, force: true })
+console.log(
+  `smoke test passed in ${((Date.now() - started) / 1000).toFixed(0)} s${keep ? ` (project: ${project})` : ''}`,
+)
