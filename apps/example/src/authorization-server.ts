@@ -25,6 +25,8 @@ export interface DemoAuthorizationServerOptions {
   replayStore?: ReplayStore
   /** Seconds. @default 300, short enough that the single-page app shows its automatic refresh */
   accessTokenLifetime?: number
+  /** Require a server nonce from every client (RFC 9449 §8). @default 'off' (the single-page app's client always) */
+  nonce?: 'off' | 'always'
 }
 
 export interface DemoAuthorizationServer {
@@ -88,6 +90,7 @@ export async function createDemoAuthorizationServer(
     interaction: createLoginInteraction({ users: [DEMO_USER] }),
     // Dynamic client registration (RFC 7591), so every endpoint of the server can be tried.
     registration: { enabled: true },
+    dpop: { nonce: options.nonce ?? 'off' },
     ...(options.replayStore === undefined ? {} : { replayStore: options.replayStore }),
   })
   const app = Fastify({ logger: false })

@@ -4,6 +4,7 @@ import type { Storage } from '@dpop/server'
 import type { Redis } from 'ioredis'
 import { createDemoAuthorizationServer } from './authorization-server.js'
 import { API_SCOPE, DEMO_SPA } from './demo-clients.js'
+import type { NonceMode } from './environment.js'
 import { type LoopbackListener, listenOnLoopback } from './loopback-listener.js'
 import { createResourceServer, RESOURCE_PATH, type ResourceFramework } from './resource-servers.js'
 import { createSpaServer } from './spa-server.js'
@@ -70,6 +71,12 @@ export interface CreateSystemOptions {
    * expiry. @default 300
    */
   accessTokenLifetime?: number
+  /**
+   * `'always'`: the authorization server and the three resource servers require DPoP nonces (RFC 9449 §8,
+   * §9), each its own. The single-page app's client needs one at the token endpoint either way.
+   * @default 'off'
+   */
+  nonce?: NonceMode
 }
 
 export interface SystemUrls {
@@ -89,6 +96,8 @@ export interface DemoSystem {
   urls: SystemUrls
   /** `memory` or `redis`. */
   state: 'memory' | 'redis'
+  /** Whether every server requires nonces. */
+  nonce: NonceMode
   close(): Promise<void>
 }
 
@@ -179,11 +188,13 @@ export async function createSystem(options: CreateSystemOptions = {}): Promise<D
     }
 
     const accessTokenLifetime = options.accessTokenLifetime ?? 300
+    const nonce = options.nonce ?? 'off'
     const authorization = await createDemoAuthorizationServer({
       issuer,
       spaOrigin,
       replayStore,
       accessTokenLifetime,
+      nonce,
       ...(storage === undefined ? {} : { storage }),
     })
     closers.push(() => authorization.app.close())
@@ -201,6 +212,7 @@ export async function createSystem(options: CreateSystemOptions = {}): Promise<D
         origin,
         spaOrigin,
         replayStore,
+        nonce,
       })
       closers.push(server.close)
       listeners[framework].setListener(server.listener)
@@ -227,6 +239,7 @@ export async function createSystem(options: CreateSystemOptions = {}): Promise<D
         resources,
       },
       state: options.redisUrl === undefined ? 'memory' : 'redis',
+      nonce,
       close,
     }
   } catch (error) {

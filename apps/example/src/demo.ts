@@ -1,5 +1,5 @@
 import { createSystem, type DemoSystem } from './create-system.js'
-import { portsFromEnvironment, redisUrlFromEnvironment } from './environment.js'
+import { nonceFromEnvironment, portsFromEnvironment, redisUrlFromEnvironment } from './environment.js'
 import { runDemo } from './run-demo.js'
 import { describeStartError } from './user-error.js'
 
@@ -11,9 +11,11 @@ function stop(error: unknown): never {
 
 let ports: ReturnType<typeof portsFromEnvironment>
 let redisUrl: string | undefined
+let nonce: ReturnType<typeof nonceFromEnvironment>
 try {
   ports = portsFromEnvironment(process.env)
   redisUrl = redisUrlFromEnvironment(process.env)
+  nonce = nonceFromEnvironment(process.env)
 } catch (error) {
   stop(error)
 }
@@ -41,7 +43,7 @@ if (await isRunning()) {
   console.log(`Using the system running at ${issuer}\n`)
 } else {
   console.log(`Nothing answers at ${issuer}: starting the system in this process\n`)
-  system = await createSystem({ ports, ...(redisUrl === undefined ? {} : { redisUrl }) }).catch(stop)
+  system = await createSystem({ ports, nonce, ...(redisUrl === undefined ? {} : { redisUrl }) }).catch(stop)
   resources = { ...system.urls.resources }
 }
 

@@ -31,7 +31,6 @@ let workDirectory = ''
 beforeAll(async () => {
   requireProgram('/usr/bin/chromium')
   requireProgram('curl')
-  system = await createSystem({ ports: { authorizationServer: 0, express: 0, koa: 0, fastify: 0, spa: 0 } })
   workDirectory = await mkdtemp(join(tmpdir(), 'dpop-example-'))
   context = await chromium.launchPersistentContext(join(workDirectory, 'chromium'), {
     executablePath: '/usr/bin/chromium',
@@ -51,7 +50,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close()
-  await system?.close()
   if (workDirectory !== '') await rm(workDirectory, { recursive: true, force: true })
 })
 
@@ -67,7 +65,71 @@ function jktOf(accessToken: string): unknown {
   return (decodeJwt(accessToken)['cnf'] as { jkt?: unknown } | undefined)?.jkt
 }
 
-describe('the example system, started in-process on free ports', () => {
+// Both settings of DPOP_NONCE: off, and nonces required by the authorization server and by each resource.
+describe.each(['off', 'always'] as const)('the example system, DPOP_NONCE=%s', (nonce) => {
+  beforeAll(async () => {
+    const ports = { authorizationServer: 0, express: 0, koa: 0, fastify: 0, spa: 0 }
+    system = await createSystem({ ports, nonce })
+  })
+  afterAll(() => system?.close())
+
+  it.runIf(nonce === 'always')(
+    'RFC 9449 §8, §9: each server requires its own nonce, refusing the others’',
+    async () => {
+      const handle = await createDPoPHandle()
+      const tokenUrl = `${system.urls.issuer}/token`
+      const basic = `Basic ${btoa(`${DEMO_SERVICE.clientId}:${DEMO_SERVICE.clientSecret}`)}`
+      const requestToken = async (withNonce?: string) =>
+        fetch(tokenUrl, {
+          method: 'POST',
+          headers: {
+            authorization: basic,
+            'content-type': 'application/x-www-form-urlencoded',
+            dpop: await handle.createProof({
+              method: 'POST',
+              url: tokenUrl,
+              ...(withNonce === undefined ? {} : { nonce: withNonce }),
+            }),
+          },
+          body: new URLSearchParams({ grant_type: 'client_credentials', scope: API_SCOPE }).toString(),
+        })
+      const challenged = await requestToken()
+      expect(challenged.status).toBe(400)
+      expect(((await challenged.json()) as { error?: string }).error).toBe('use_dpop_nonce')
+      const asNonce = challenged.headers.get('dpop-nonce') ?? ''
+      const issued = await requestToken(asNonce)
+      expect(issued.status).toBe(200)
+      const { access_token: accessToken } = (await issued.json()) as { access_token: string }
+      const resourceNonces = new Set<string>()
+      for (const framework of FRAMEWORKS) {
+        const url = system.urls.resources[framework]
+        for (const withNonce of [undefined, asNonce]) {
+          const response = await fetch(url, {
+            headers: {
+              authorization: `DPoP ${accessToken}`,
+              dpop: await handle.createProof({
+                method: 'GET',
+                url,
+                accessToken,
+                ...(withNonce === undefined ? {} : { nonce: withNonce }),
+              }),
+            },
+          })
+          expect(response.status, framework).toBe(401)
+          expect(response.headers.get('www-authenticate'), framework).toContain('error="use_dpop_nonce"')
+          resourceNonces.add(response.headers.get('dpop-nonce') ?? '')
+          await response.body?.cancel()
+        }
+      }
+      // Each resource server hands out nonces of its own (its own secret, bound to the server).
+      expect(resourceNonces.size).toBe(FRAMEWORKS.length)
+      expect(resourceNonces.has(asNonce)).toBe(false)
+      const refused = await requestToken([...resourceNonces][0])
+      expect(refused.status).toBe(400)
+      expect(((await refused.json()) as { error?: string }).error).toBe('use_dpop_nonce')
+    },
+  )
+
   it('publishes RFC 8414 metadata with every endpoint under the actual issuer', async () => {
     const metadata = (await (await fetch(system.urls.metadata)).json()) as Record<string, unknown>
     expect(metadata['issuer']).toBe(system.urls.issuer)
@@ -295,7 +357,7 @@ describe('the example system, started in-process on free ports', () => {
   })
 
   it('the dpop CLI: token with client credentials, then fetch from each resource', async () => {
-    const key = join(workDirectory, 'cli-key.jwk')
+    const key = join(workDirectory, `cli-key-${nonce}.jwk`)
     await run(process.execPath, [CLI, 'keygen', '--out', key])
     const { stdout } = await run(process.execPath, [
       CLI,
@@ -358,32 +420,36 @@ describe('the example system, started in-process on free ports', () => {
     }
   })
 
-  it("the README's curl lines, executed as written (ports replaced by the test's)", async () => {
-    const readme = await readFile(join(EXAMPLE_DIRECTORY, 'README.md'), 'utf8')
-    const block = readme.match(/<!-- e2e: curl -->\s*```sh\n([\s\S]*?)```/)?.[1]
-    expect(block).toBeDefined()
-    const ports: Record<string, string> = {
-      '4000': new URL(system.urls.issuer).port,
-      '4001': new URL(system.urls.resources.express).port,
-      '4002': new URL(system.urls.resources.koa).port,
-      '4003': new URL(system.urls.resources.fastify).port,
-    }
-    const script = (block ?? '').replace(
-      /localhost:(400[0-3])\b/g,
-      (_match, port: string) => `localhost:${ports[port]}`,
-    )
-    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
-      cwd: workDirectory,
-      env: {
-        ...process.env,
-        // A shell set up by the environment (BASH_ENV sourcing a bashrc under `set -u`) is not the README's.
-        BASH_ENV: '',
-        PATH: `${join(EXAMPLE_DIRECTORY, 'node_modules', '.bin')}:${process.env['PATH']}`,
-      },
-    })
-    for (const framework of FRAMEWORKS) expect(stdout).toContain(`"server":"${framework}"`)
-    expect(stdout).toContain('"sub":"demo-service"')
-  })
+  // The README's curl walk-through is written for the default: its hand-made proofs carry no nonce.
+  it.runIf(nonce === 'off')(
+    "the README's curl lines, executed as written (ports replaced by the test's)",
+    async () => {
+      const readme = await readFile(join(EXAMPLE_DIRECTORY, 'README.md'), 'utf8')
+      const block = readme.match(/<!-- e2e: curl -->\s*```sh\n([\s\S]*?)```/)?.[1]
+      expect(block).toBeDefined()
+      const ports: Record<string, string> = {
+        '4000': new URL(system.urls.issuer).port,
+        '4001': new URL(system.urls.resources.express).port,
+        '4002': new URL(system.urls.resources.koa).port,
+        '4003': new URL(system.urls.resources.fastify).port,
+      }
+      const script = (block ?? '').replace(
+        /localhost:(400[0-3])\b/g,
+        (_match, port: string) => `localhost:${ports[port]}`,
+      )
+      const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
+        cwd: workDirectory,
+        env: {
+          ...process.env,
+          // A shell set up by the environment (BASH_ENV sourcing a bashrc under `set -u`) is not the README's.
+          BASH_ENV: '',
+          PATH: `${join(EXAMPLE_DIRECTORY, 'node_modules', '.bin')}:${process.env['PATH']}`,
+        },
+      })
+      for (const framework of FRAMEWORKS) expect(stdout).toContain(`"server":"${framework}"`)
+      expect(stdout).toContain('"sub":"demo-service"')
+    },
+  )
 })
 
 describe('the example system with REDIS_URL', () => {

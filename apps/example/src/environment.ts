@@ -31,3 +31,14 @@ export function redisUrlFromEnvironment(environment: NodeJS.ProcessEnv): string 
   }
   return value
 }
+
+/** Whether the servers require DPoP nonces (RFC 9449 §8, §9). */
+export type NonceMode = 'off' | 'always'
+
+/** `DPOP_NONCE=always` turns nonces on at the authorization server and the three resource servers. */
+export function nonceFromEnvironment(environment: NodeJS.ProcessEnv): NonceMode {
+  const value = environment['DPOP_NONCE']
+  if (value === undefined || value === '' || value === 'off') return 'off'
+  if (value === 'always') return 'always'
+  throw new Error("DPOP_NONCE must be 'always' or 'off'")
+}

@@ -25,6 +25,8 @@ export interface ResourceServerOptions {
   spaOrigin: string
   /** @default a new in-memory store per server */
   replayStore?: ReplayStore
+  /** Require this server's own nonce (RFC 9449 §9). @default 'off' */
+  nonce?: 'off' | 'always'
 }
 
 export interface ResourceServer {
@@ -56,6 +58,7 @@ function guardOptions(options: ResourceServerOptions): ResourceGuardOptions {
       scopesSupported: [API_SCOPE],
     },
     ...(options.replayStore === undefined ? {} : { replayStore: options.replayStore }),
+    ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
   }
 }
 

@@ -1,5 +1,5 @@
 import { createSystem, type DemoSystem } from './create-system.js'
-import { portsFromEnvironment, redisUrlFromEnvironment } from './environment.js'
+import { nonceFromEnvironment, portsFromEnvironment, redisUrlFromEnvironment } from './environment.js'
 import { describeStartError } from './user-error.js'
 
 function table(system: DemoSystem): string {
@@ -13,6 +13,7 @@ function table(system: DemoSystem): string {
     ['Resource server (Fastify)', urls.resources.fastify],
     ['Single-page app', urls.spa],
     ['State', system.state === 'redis' ? 'Redis (REDIS_URL)' : 'in memory'],
+    ['Nonces', system.nonce === 'always' ? 'required by every server (DPOP_NONCE=always)' : 'off'],
   ]
   const width = Math.max(...rows.map(([label]) => label.length))
   return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n')
@@ -22,6 +23,7 @@ const system = await (async () => {
   const redisUrl = redisUrlFromEnvironment(process.env)
   return createSystem({
     ports: portsFromEnvironment(process.env),
+    nonce: nonceFromEnvironment(process.env),
     ...(redisUrl === undefined ? {} : { redisUrl }),
   })
 })().catch((error: unknown) => {
