@@ -1,4 +1,4 @@
-import { DPoPError, parseAuthorization } from '@dpop/core'
+import { DPoPError, type DPoPErrorReason, parseAuthorization } from '@dpop/core'
 import type { DPoPHandle } from './create-dpop-handle.js'
 import { readChallengeAlgorithms, readDPoPError } from './read-dpop-error.js'
 import { prepareRequestBody } from './request-body.js'
@@ -49,7 +49,7 @@ function accessTokenOf(headers: Headers): string | undefined {
 }
 
 function failure(
-  reason: string,
+  reason: DPoPErrorReason,
   response: Response,
   description: string,
   code: 'use_dpop_nonce' | 'invalid_dpop_proof' = 'use_dpop_nonce',

@@ -248,6 +248,7 @@ export function createOAuthClient(handle: DPoPHandle, options: OAuthClientOption
         const description = parameters.get('error_description')
         const uri = parameters.get('error_uri')
         throw new OAuthError(error, {
+          reason: 'error_response',
           ...(description === null ? {} : { description }),
           ...(uri === null ? {} : { uri }),
         })

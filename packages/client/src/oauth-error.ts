@@ -1,3 +1,5 @@
+import { type DPoPErrorReason, isDPoPErrorReason } from '@dpop/core'
+
 export interface OAuthErrorOptions {
   /** `error_description` of the server, or a description of a check of this client. */
   description?: string
@@ -6,6 +8,11 @@ export interface OAuthErrorOptions {
   /** The HTTP status of the response; absent for authorization responses and checks of this client. */
   status?: number
   cause?: unknown
+  /**
+   * The machine reason (core's `DPoP_ERROR_REASONS`).
+   * @default `error` for a check of this client, `error_response` for an error the server answered
+   */
+  reason?: DPoPErrorReason
 }
 
 const OAUTH_ERROR_BRAND = Symbol.for('@dpop/client.OAuthError')
@@ -23,6 +30,8 @@ export class OAuthError extends Error {
   readonly errorDescription: string | undefined
   readonly errorUri: string | undefined
   readonly status: number | undefined
+  /** The machine reason, shared with `DPoPError` (core's `DPoP_ERROR_REASONS`): `error_response` when the server answered `error`. */
+  readonly reason: DPoPErrorReason
   readonly [OAUTH_ERROR_BRAND] = true
 
   constructor(error: string, options: OAuthErrorOptions = {}) {
@@ -31,6 +40,7 @@ export class OAuthError extends Error {
     this.errorDescription = options.description
     this.errorUri = options.uri
     this.status = options.status
+    this.reason = options.reason ?? (isDPoPErrorReason(error) ? error : 'error_response')
   }
 }
 
@@ -57,6 +67,7 @@ export async function oauthErrorOf(response: Response): Promise<OAuthError> {
   const description = text(fields['error_description'])
   const uri = text(fields['error_uri'])
   return new OAuthError(error ?? 'invalid_response', {
+    reason: error === undefined ? 'invalid_response' : 'error_response',
     status: response.status,
     description: description ?? (error === undefined ? `unexpected HTTP ${response.status} response` : error),
     ...(uri === undefined ? {} : { uri }),

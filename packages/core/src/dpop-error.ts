@@ -1,3 +1,5 @@
+import type { DPoPErrorReason } from './error-reasons.js'
+
 /** Wire error codes of RFC 6749 §5.2, RFC 6750 §3.1, RFC 9449 §5, §7.1, §8 and §9. */
 export type DPoPErrorCode =
   | 'invalid_dpop_proof'
@@ -40,7 +42,8 @@ const DPoP_ERROR_BRAND = Symbol.for('@dpop/core.DPoPError')
 export class DPoPError extends Error {
   override readonly name = 'DPoPError'
   readonly code: DPoPErrorCode
-  readonly reason: string
+  /** The machine reason: a member of the documented catalogue `DPoP_ERROR_REASONS`. */
+  readonly reason: DPoPErrorReason
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
   readonly description: string | undefined
@@ -49,7 +52,7 @@ export class DPoPError extends Error {
   readonly expose = true
   readonly [DPoP_ERROR_BRAND] = true
 
-  constructor(code: DPoPErrorCode, reason: string, options: DPoPErrorOptions = {}) {
+  constructor(code: DPoPErrorCode, reason: DPoPErrorReason, options: DPoPErrorOptions = {}) {
     super(options.description ?? code, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.reason = reason

@@ -9,8 +9,8 @@ describe('error tables of RFC 6749 §5.2, RFC 6750 §3 and RFC 9449 §7.1', () =
     expect(error.status).toBe(400)
     expect(error.headers).toEqual({})
     expect(error.toJSON()).toEqual({ error: 'invalid_dpop_proof', error_description: 'bad htu' })
-    expect(contextualizeError(new DPoPError('invalid_client', 'x'), 'token').status).toBe(401)
-    expect(contextualizeError(new DPoPError('temporarily_unavailable', 'x'), 'token').status).toBe(503)
+    expect(contextualizeError(new DPoPError('invalid_client', 'internal'), 'token').status).toBe(401)
+    expect(contextualizeError(new DPoPError('temporarily_unavailable', 'internal'), 'token').status).toBe(503)
   })
   it('answers a resource with 401 and a DPoP challenge', () => {
     const error = contextualizeError(proofError, 'resource', {

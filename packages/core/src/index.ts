@@ -31,6 +31,12 @@ export {
   MISSING_CREDENTIALS,
   statusFor,
 } from './error-context.js'
+export {
+  DPoP_ERROR_REASONS,
+  type DPoPErrorReason,
+  type DPoPErrorReasonEntry,
+  isDPoPErrorReason,
+} from './error-reasons.js'
 export { type GenerateKeyPairOptions, generateKeyPair } from './generate-key-pair.js'
 export { type ImportJwkOptions, importJwk } from './import-jwk.js'
 export type { JSONWebKeySet, JWK } from './jwk.js'

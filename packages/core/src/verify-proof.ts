@@ -10,6 +10,7 @@ import { createMemoryReplayStore } from './create-memory-replay-store.js'
 import type { NonceSource } from './create-nonce-source.js'
 import { DPoPError, type DPoPErrorCode, isDPoPError } from './dpop-error.js'
 import { type ChallengeOptions, contextualizeError, type DPoPErrorContext } from './error-context.js'
+import type { DPoPErrorReason } from './error-reasons.js'
 import { type CachedKey, KeyCache } from './key-cache.js'
 import { LruCache } from './lru-cache.js'
 import { htuMatches } from './normalize-htu.js'
@@ -218,9 +219,14 @@ export async function verifyProof(
   // Only an error needs the challenge parameters.
   const challengeOf = (): ChallengeOptions => ({ algs: algorithms, ...options.challenge })
 
-  const fail = (code: DPoPErrorCode, reason: string, description: string, extra: { nonce?: string } = {}) =>
-    contextualizeError(new DPoPError(code, reason, { description, ...extra }), context, challengeOf())
-  const invalid = (reason: string, description: string) => fail('invalid_dpop_proof', reason, description)
+  const fail = (
+    code: DPoPErrorCode,
+    reason: DPoPErrorReason,
+    description: string,
+    extra: { nonce?: string } = {},
+  ) => contextualizeError(new DPoPError(code, reason, { description, ...extra }), context, challengeOf())
+  const invalid = (reason: DPoPErrorReason, description: string) =>
+    fail('invalid_dpop_proof', reason, description)
 
   // §4.3 step 1: exactly one DPoP header, in the request too, whatever the caller passed as `proof`. Node and
   // other frameworks join repeated header lines with ", ", which a compact JWS never contains.
@@ -376,7 +382,7 @@ export async function verifyProof(
       claims.nonce !== undefined ||
       Boolean(typeof required === 'function' ? await required(request) : required)
     if (needed) {
-      const challengeNonce = async (reason: string, description: string) =>
+      const challengeNonce = async (reason: DPoPErrorReason, description: string) =>
         fail('use_dpop_nonce', reason, description, {
           nonce: await nonceOptions.source.issue(nonceOptions.server),
         })

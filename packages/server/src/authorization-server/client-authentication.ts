@@ -1,4 +1,4 @@
-import { DPoPError, parseAuthorization } from '@dpop/core'
+import { DPoPError, type DPoPErrorReason, parseAuthorization } from '@dpop/core'
 import { base64url } from 'jose'
 import type { Parameters } from './form-body.js'
 import { constantTimeEqual, sha256 } from './hash.js'
@@ -15,7 +15,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
 // A digest to compare against when the client is unknown, so timing does not tell which ids exist.
 const UNKNOWN_CLIENT_HASH = 'A'.repeat(43)
 
-const invalidClient = (reason: string, description = 'client authentication failed') =>
+const invalidClient = (reason: DPoPErrorReason, description = 'client authentication failed') =>
   new DPoPError('invalid_client', reason, { description })
 
 /** Whether the request carries HTTP Basic credentials (then a 401 carries `WWW-Authenticate: Basic`). */

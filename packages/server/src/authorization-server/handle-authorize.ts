@@ -1,4 +1,4 @@
-import { DPoPError } from '@dpop/core'
+import { DPoPError, type DPoPErrorReason } from '@dpop/core'
 import { authorizeErrorResponse } from './authorize-error-response.js'
 import { readFormBody, toParameters } from './form-body.js'
 import { randomToken, sha256 } from './hash.js'
@@ -19,7 +19,7 @@ export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:'
 /** The query parameter of the URL that resumes a pending authorization. */
 export const INTERACTION_PARAMETER = 'interaction'
 
-const invalidRequest = (reason: string, description: string) =>
+const invalidRequest = (reason: DPoPErrorReason, description: string) =>
   new DPoPError('invalid_request', reason, { description })
 
 /** A redirect to the client with the response parameters and `iss` (RFC 9207). */

@@ -1,5 +1,5 @@
 import type { JWK } from '@dpop/core'
-import { DPoPError } from '@dpop/core'
+import { DPoPError, type DPoPErrorReason } from '@dpop/core'
 import { isScope } from './config.js'
 import { MAX_BODY_LENGTH, singleHeader } from './form-body.js'
 import { randomToken, sha256 } from './hash.js'
@@ -13,7 +13,7 @@ import type { AuthorizationServerRequest, AuthorizationServerResponse } from './
 const AUTH_METHODS: readonly string[] = ['client_secret_basic', 'client_secret_post', 'none']
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 
-const invalidMetadata = (reason: string, description: string) =>
+const invalidMetadata = (reason: DPoPErrorReason, description: string) =>
   new DPoPError('invalid_client_metadata', reason, { description })
 
 function readJsonBody(request: AuthorizationServerRequest): Record<string, unknown> {
@@ -36,7 +36,10 @@ function readJsonBody(request: AuthorizationServerRequest): Record<string, unkno
   return body as Record<string, unknown>
 }
 
-function stringArray(value: unknown, name: string): string[] | undefined {
+function stringArray(
+  value: unknown,
+  name: 'redirect_uris' | 'grant_types' | 'response_types',
+): string[] | undefined {
   if (value === undefined) return undefined
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     throw invalidMetadata(name, `${name} must be an array of strings`)

@@ -1,4 +1,4 @@
-import { DPoPError, isDPoPError } from '@dpop/core'
+import { DPoPError, type DPoPErrorReason, isDPoPError } from '@dpop/core'
 import type { Parameters } from './form-body.js'
 import { isS256Challenge, isSha256Base64url } from './pkce.js'
 import { resolveScope } from './scope.js'
@@ -16,7 +16,7 @@ export class RedirectableError extends Error {
   }
 }
 
-const invalidRequest = (reason: string, description: string) =>
+const invalidRequest = (reason: DPoPErrorReason, description: string) =>
   new DPoPError('invalid_request', reason, { description })
 
 /** The client of an authorization request; errors here never redirect. */

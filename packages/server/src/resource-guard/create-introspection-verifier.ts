@@ -1,4 +1,4 @@
-import { DPoPError } from '@dpop/core'
+import { DPoPError, type DPoPErrorReason } from '@dpop/core'
 import type { AccessTokenClaims, AccessTokenVerifier } from './access-token-claims.js'
 import { invalidToken } from './invalid-token.js'
 
@@ -24,7 +24,7 @@ function formEncode(value: string): string {
   return encodeURIComponent(value).replace(/%20/g, '+')
 }
 
-function unavailable(reason: string, cause?: unknown): DPoPError {
+function unavailable(reason: DPoPErrorReason, cause?: unknown): DPoPError {
   return new DPoPError('temporarily_unavailable', reason, {
     description: 'token introspection unavailable',
     ...(cause === undefined ? {} : { cause }),

@@ -1,4 +1,4 @@
-import { DPoPError, isDPoPError, type JSONWebKeySet } from '@dpop/core'
+import { DPoPError, type DPoPErrorReason, isDPoPError, type JSONWebKeySet } from '@dpop/core'
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -43,7 +43,7 @@ const ASYMMETRIC = [
   'Ed25519',
 ]
 
-const CLAIM_REASONS: Record<string, string> = {
+const CLAIM_REASONS: Record<string, DPoPErrorReason> = {
   iss: 'token_issuer',
   aud: 'token_audience',
   typ: 'token_type',

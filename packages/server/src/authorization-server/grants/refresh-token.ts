@@ -1,11 +1,11 @@
-import { DPoPError } from '@dpop/core'
+import { DPoPError, type DPoPErrorReason } from '@dpop/core'
 import { sha256 } from '../hash.js'
 import { issueTokens, type TokenResponseBody } from '../issue-tokens.js'
 import { resolveScope } from '../scope.js'
 import type { ServerContext } from '../server-context.js'
 import { accessTokenJkt, type GrantRequest, refreshTokenJkt } from './grant-context.js'
 
-const invalidGrant = (reason: string, description: string) =>
+const invalidGrant = (reason: DPoPErrorReason, description: string) =>
   new DPoPError('invalid_grant', reason, { description })
 
 /**
