@@ -115,6 +115,14 @@ export const DPoP_ERROR_REASONS = {
     reference: 'RFC 9449 §7.1, RFC 6750 §2.1',
     meaning: 'the Authorization header is not one scheme followed by one token68 credential',
   },
+  token_in_query: {
+    reference: 'RFC 6750 §2.3, RFC 9449 §7',
+    meaning: 'an access token was sent in the URI query (alone or beside the Authorization header)',
+  },
+  token_in_body: {
+    reference: 'RFC 6750 §2.2, RFC 9449 §7',
+    meaning: 'an access token was sent in a form body (alone or beside the Authorization header)',
+  },
   bearer_not_allowed: {
     reference: 'RFC 9449 §7.2',
     meaning: 'the token came with the Bearer scheme where only DPoP is accepted',

@@ -1,4 +1,4 @@
-import { DPoPError, type DPoPHttpRequest } from '@dpop/core'
+import { DPoPError, type DPoPErrorReason, type DPoPHttpRequest } from '@dpop/core'
 
 const NAME = 'access_token'
 
@@ -38,7 +38,7 @@ function bodyCarriesToken(body: unknown): boolean {
   return false
 }
 
-function tokenOutsideHeader(reason: string, description: string): DPoPError {
+function tokenOutsideHeader(reason: DPoPErrorReason, description: string): DPoPError {
   return new DPoPError('invalid_request', reason, { description })
 }
 
