@@ -435,6 +435,27 @@ export function runConformanceSuite(adapter: ConformanceAdapter): void {
       }
     })
 
+    it('RFC 9112 §3.2: two Host lines are rejected with 400 when no publicUrl is set, not reduced to the first', async () => {
+      const url = `${plain.origin}/resource`
+      const headers = {
+        host: [new URL(plain.origin).host, 'b.example'],
+        ...(await dpopHeaders('GET', url)),
+      }
+      const actual = await sendRequest(url, { headers })
+      const error = captureError(() =>
+        resolveRequestUrl({
+          protocol: 'http',
+          host: new URL(plain.origin).host,
+          path: '/resource',
+          rawHeaders: ['Host', new URL(plain.origin).host, 'Host', 'b.example'],
+        }),
+      )
+      expect(error.reason).toBe('host_multiple')
+      await expectConformant(actual, renderError(error, { Vary: 'Origin' }), fixtures.nonceSource)
+      expect(actual.status).toBe(400)
+      expect(errorCode(actual)).toBe('invalid_request')
+    })
+
     it('RFC 9449 §9: a resource nonce is required with use_dpop_nonce, then the retry succeeds', async () => {
       const url = `${plain.origin}/nonce`
       const first = await conform(plain, '/nonce', await dpopHeaders('GET', url), { route: nonceRoute })

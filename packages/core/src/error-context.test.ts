@@ -12,6 +12,24 @@ describe('error tables of RFC 6749 §5.2, RFC 6750 §3 and RFC 9449 §7.1', () =
     expect(contextualizeError(new DPoPError('invalid_client', 'internal'), 'token').status).toBe(401)
     expect(contextualizeError(new DPoPError('temporarily_unavailable', 'internal'), 'token').status).toBe(503)
   })
+  it("RFC 9110 §10.2.3: a 503 carries Retry-After, the error's own value first, in both contexts", () => {
+    for (const context of ['token', 'resource'] as const) {
+      const unavailable = contextualizeError(
+        new DPoPError('temporarily_unavailable', 'redis_unavailable'),
+        context,
+      )
+      expect(unavailable.headers['Retry-After']).toBe('1')
+      expect(unavailable.headers['WWW-Authenticate']).toBeUndefined()
+      const told = new DPoPError('temporarily_unavailable', 'redis_unavailable', {
+        headers: { 'Retry-After': '5' },
+      })
+      expect(contextualizeError(told, context).headers['Retry-After']).toBe('5')
+    }
+    expect(contextualizeError(proofError, 'resource').headers['Retry-After']).toBeUndefined()
+    expect(
+      contextualizeError(new DPoPError('server_error', 'internal'), 'token').headers['Retry-After'],
+    ).toBeUndefined()
+  })
   it('answers a resource with 401 and a DPoP challenge', () => {
     const error = contextualizeError(proofError, 'resource', {
       algs: ['ES256'],

@@ -36,6 +36,12 @@ const RESOURCE_STATUS: Partial<Record<DPoPErrorCode, number>> = {
   temporarily_unavailable: 503,
 }
 
+/**
+ * Seconds a client should wait after a 503 (RFC 9110 §10.2.3): stores and key sets that fail usually come
+ * back within seconds, and a short hint keeps well-behaved clients from retrying in a tight loop.
+ */
+export const DEFAULT_RETRY_AFTER_SECONDS = 1
+
 /** The HTTP status of `code` in `context`. */
 export function statusFor(code: DPoPErrorCode, context: DPoPErrorContext): number {
   if (context === 'token') return TOKEN_STATUS[code] ?? 400
@@ -44,7 +50,8 @@ export function statusFor(code: DPoPErrorCode, context: DPoPErrorContext): numbe
 
 /**
  * Returns the error with the status and headers of `context`: the one table every server-side entry
- * point uses, so the token endpoint and every resource answer alike.
+ * point uses, so the token endpoint and every resource answer alike. A 503 carries `Retry-After`: the
+ * error's own value when it has one, else `DEFAULT_RETRY_AFTER_SECONDS`.
  */
 export function contextualizeError(
   error: DPoPError,
@@ -54,6 +61,9 @@ export function contextualizeError(
   const status = statusFor(error.code, context)
   const headers: Record<string, string> = {}
   if (error.nonce !== undefined) headers['DPoP-Nonce'] = error.nonce
+  if (status === 503) {
+    headers['Retry-After'] = error.headers['Retry-After'] ?? String(DEFAULT_RETRY_AFTER_SECONDS)
+  }
   if (context === 'resource' && status !== 500 && status !== 503) {
     const withError = error.reason !== MISSING_CREDENTIALS
     const dpop = buildWWWAuthenticate({

@@ -188,6 +188,10 @@ export const DPoP_ERROR_REASONS = {
     reference: 'RFC 9112 §3.2',
     meaning: 'the request has no Host header and no public URL is set',
   },
+  host_multiple: {
+    reference: 'RFC 9112 §3.2',
+    meaning: 'the request has more than one Host header line and no public URL is set',
+  },
   host_malformed: {
     reference: 'RFC 9112 §3.2, RFC 3986 §3.2.2',
     meaning: 'the Host header is not a valid host',

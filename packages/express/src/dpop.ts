@@ -54,6 +54,7 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
           protocol: req.protocol,
           host: req.host,
           path: req.originalUrl,
+          rawHeaders: req.rawHeaders,
         })
         req.dpop = await guard.authenticate(
           createNeutralRequest(req.method, url, req.headers, req.rawHeaders, req.body),

@@ -63,6 +63,7 @@ const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
           protocol: request.protocol,
           host: request.host,
           path: request.url,
+          rawHeaders: request.raw.rawHeaders,
         })
         request.dpop = await guard.authenticate(
           createNeutralRequest(request.method, url, request.headers, request.raw.rawHeaders, request.body),

@@ -60,6 +60,7 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
           protocol: ctx.protocol,
           host: hostOf(ctx),
           path: ctx.originalUrl,
+          rawHeaders: ctx.req.rawHeaders,
         })
         result = await guard.authenticate(
           createNeutralRequest(

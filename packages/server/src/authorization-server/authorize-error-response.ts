@@ -67,6 +67,11 @@ function htmlPage(
   }
 }
 
+function retryAfterOf(error: { headers: Readonly<Record<string, string>> }): Record<string, string> {
+  const value = error.headers['Retry-After']
+  return value === undefined ? {} : { 'Retry-After': value }
+}
+
 /**
  * An authorization error that is shown, never redirected (RFC 6749 §4.1.2.1: invalid client or redirect URI):
  * an HTML page for a browser, the JSON error object for an API client (chosen by `Accept`).
@@ -83,7 +88,8 @@ export function authorizeErrorResponse(
       contextualized.reason === 'interaction'
         ? SIGN_IN_OVER
         : (EXPLANATIONS[body.error] ?? EXPLANATIONS['invalid_request'] ?? '')
-    return htmlPage(status, body.error, body.error_description, explanation)
+    const page = htmlPage(status, body.error, body.error_description, explanation)
+    return { ...page, headers: { ...page.headers, ...retryAfterOf(contextualized) } }
   }
-  return jsonResponse(status, body, { Vary: 'Accept' })
+  return jsonResponse(status, body, { Vary: 'Accept', ...retryAfterOf(contextualized) })
 }

@@ -347,6 +347,7 @@ describe('interaction hook', () => {
     expect(response?.status).toBe(503)
     expect(json(response).error).toBe('temporarily_unavailable')
     expect(response?.headers.Location).toBeUndefined()
+    expect(response?.headers['Retry-After']).toBe('1')
   })
 
   it('rejects an unknown interaction id', async () => {

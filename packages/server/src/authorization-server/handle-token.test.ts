@@ -497,6 +497,7 @@ describe('failures of state', () => {
     )
     expect(response?.status).toBe(503)
     expect(json(response).error).toBe('temporarily_unavailable')
+    expect(response?.headers['Retry-After']).toBe('1')
     expect(response?.body).not.toContain('redis')
   })
 

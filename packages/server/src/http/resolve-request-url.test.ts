@@ -86,6 +86,22 @@ describe('resolveRequestUrl: the URL the client addressed (RFC 9449 §4.3 step 9
       'path_malformed',
     )
   })
+  it('RFC 9112 §3.2: two Host lines are refused when the Host header names the URL', () => {
+    const base = { protocol: 'http', host: 'a.example', path: '/r' }
+    expect(
+      reasonOf(() => resolveRequestUrl({ ...base, rawHeaders: ['Host', 'a.example', 'host', 'b.example'] })),
+    ).toBe('host_multiple')
+    expect(resolveRequestUrl({ ...base, rawHeaders: ['Host', 'a.example', 'Hostname', 'x'] })).toBe(
+      'http://a.example/r',
+    )
+    expect(
+      resolveRequestUrl({
+        ...base,
+        publicUrl: 'https://api.example.com',
+        rawHeaders: ['Host', 'a.example', 'Host', 'b.example'],
+      }),
+    ).toBe('https://api.example.com/r')
+  })
 })
 
 describe('assertPublicUrl', () => {

@@ -10,6 +10,11 @@ export interface ResolveRequestUrlInput {
   host: string | undefined
   /** The origin-form request target: path and optional query, starting with `/`. */
   path: string
+  /**
+   * Node's `rawHeaders` (name, value, name, value…). Node keeps only the first of several `Host` lines in
+   * `headers`; with this list a request carrying more than one is refused (RFC 9112 §3.2).
+   */
+  rawHeaders?: readonly string[] | undefined
 }
 
 // ALPHA / DIGIT / "-" / "." / "_" / "~": the unreserved part of an RFC 3986 reg-name. Sub-delims and
@@ -29,6 +34,18 @@ function hostMalformed(): DPoPError {
     status: 400,
     description: 'malformed Host header',
   })
+}
+
+function hasSeveralHostLines(rawHeaders: readonly string[]): boolean {
+  let seen = false
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index] as string
+    if (name.length === 4 && name.toLowerCase() === 'host') {
+      if (seen) return true
+      seen = true
+    }
+  }
+  return false
 }
 
 function isIPv6Literal(literal: string): boolean {
@@ -90,7 +107,10 @@ function checkPath(path: string): void {
  * A forwarded host list such as `a.example, b.example` is rejected, not guessed at: the adapter must pass
  * the single host its framework picked.
  *
- * @throws DPoPError `invalid_request` (400) with reason `host_missing`, `host_malformed`,
+ * Without `publicUrl` the `Host` header names the URL, so a request with two `Host` lines is refused with
+ * `host_multiple` rather than resolved to either (RFC 9112 §3.2: a server MUST answer such a request with 400).
+ *
+ * @throws DPoPError `invalid_request` (400) with reason `host_missing`, `host_multiple`, `host_malformed`,
  *   `protocol_malformed` or `path_malformed`.
  */
 export function resolveRequestUrl(input: ResolveRequestUrlInput): string {
@@ -112,6 +132,12 @@ export function resolveRequestUrl(input: ResolveRequestUrlInput): string {
     throw new DPoPError('invalid_request', 'protocol_malformed', {
       status: 400,
       description: 'unsupported request protocol',
+    })
+  }
+  if (input.rawHeaders !== undefined && hasSeveralHostLines(input.rawHeaders)) {
+    throw new DPoPError('invalid_request', 'host_multiple', {
+      status: 400,
+      description: 'more than one Host header',
     })
   }
   if (input.host === undefined || input.host === '') {

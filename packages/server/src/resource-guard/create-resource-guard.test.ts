@@ -177,6 +177,21 @@ describe('RFC 9449 §7.1 DPoP-bound access token at a resource', () => {
     expect(error.status).toBe(401)
   })
 
+  it('RFC 9110 §10.2.3: a replay store that is down answers 503 with Retry-After and no challenge', async () => {
+    const { request: req } = await dpopRequest()
+    const g = guard({
+      replayStore: {
+        reserve: async () => {
+          throw new Error('store down')
+        },
+      },
+    })
+    const response = g.toResponse(await rejection(g.authenticate(req)))
+    expect(response.status).toBe(503)
+    expect(response.headers['Retry-After']).toBe('1')
+    expect(response.headers['WWW-Authenticate']).toBeUndefined()
+  })
+
   it('rejects two DPoP headers (§4.3 step 1)', async () => {
     const { token, dpop } = await dpopRequest()
     const second = await proof(alice, { accessToken: token, now: NOW })
