@@ -20,8 +20,8 @@ afterAll(async () => {
   await redis?.stop()
 })
 
-const member = (familyId: string, expiresAt: number): RefreshTokenRecord => ({
-  familyId,
+const member = (grantId: string, expiresAt: number): RefreshTokenRecord => ({
+  grantId,
   clientId: 'app',
   subject: 'alice',
   scope: 'read',
@@ -77,35 +77,35 @@ describe('createRedisStorage', () => {
     expect(await client.call('PEXPIRETIME', 'expiry:revoked-jti:jti')).toBe(expiresAt)
   })
 
-  it('keeps family markers until the longest-lived member expires, whatever the revocation asked', async () => {
+  it('keeps grant markers until the longest-lived member expires, whatever the revocation asked', async () => {
     const storage = createRedisStorage(client, { prefix: 'families:' })
     const short = Date.now() + 60_000
     const long = Date.now() + 600_000
     await storage.saveRefreshToken('short', member('f', short))
     await storage.saveRefreshToken('long', member('f', long))
-    await storage.revokeRefreshTokenFamily('f', short)
-    expect(await client.call('PEXPIRETIME', 'families:{family:f}:revoked')).toBe(long)
-    expect(await client.call('PEXPIRETIME', 'families:{family:f}:longest')).toBe(long)
+    await storage.revokeGrant('f', short)
+    expect(await client.call('PEXPIRETIME', 'families:{grant:f}:revoked')).toBe(long)
+    expect(await client.call('PEXPIRETIME', 'families:{grant:f}:longest')).toBe(long)
 
     // A member saved after the revocation (a rotation racing a reuse) extends the revocation.
     const later = Date.now() + 900_000
     await storage.saveRefreshToken('later', member('f', later))
-    expect(await client.call('PEXPIRETIME', 'families:{family:f}:revoked')).toBe(later)
+    expect(await client.call('PEXPIRETIME', 'families:{grant:f}:revoked')).toBe(later)
     expect((await storage.rotateRefreshToken('later'))?.status).toBe('revoked')
   })
 
-  it('keeps the keys of each atomic refresh token step in one Cluster hash slot ({family:<id>})', async () => {
+  it('keeps the keys of each atomic refresh token step in one Cluster hash slot ({grant:<id>})', async () => {
     const storage = createRedisStorage(client, { prefix: 'slots:' })
     await storage.saveRefreshToken('token', member('family-id', Date.now() + 60_000))
     await storage.rotateRefreshToken('token')
-    await storage.revokeRefreshTokenFamily('family-id', Date.now() + 60_000)
+    await storage.revokeGrant('family-id', Date.now() + 60_000)
     const familyKeys = (await client.keys('slots:*')).filter((key) => key !== 'slots:rt:token')
     expect(familyKeys.sort()).toEqual([
-      'slots:{family:family-id}:longest',
-      'slots:{family:family-id}:revoked',
-      'slots:{family:family-id}:used:token',
+      'slots:{grant:family-id}:longest',
+      'slots:{grant:family-id}:revoked',
+      'slots:{grant:family-id}:used:token',
     ])
-    expect(new Set(familyKeys.map(hashTag))).toEqual(new Set(['family:family-id']))
+    expect(new Set(familyKeys.map(hashTag))).toEqual(new Set(['grant:family-id']))
   })
 
   it('bounds keys: ids with braces, colons or excessive length are hashed', async () => {
@@ -135,7 +135,7 @@ describe('createRedisStorage', () => {
       storage.consumeCode('h'),
       storage.getRefreshToken('h'),
       storage.rotateRefreshToken('h'),
-      storage.revokeRefreshTokenFamily('f', Date.now() + 1000),
+      storage.revokeGrant('f', Date.now() + 1000),
       storage.saveRefreshToken('h', member('f', Date.now() + 1000)),
       storage.isAccessTokenRevoked('j'),
     ]

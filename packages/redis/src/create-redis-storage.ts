@@ -10,13 +10,13 @@ import type {
 } from '@dpop/server'
 import { assertPrefix, expiryArgument, keyPart } from './keys.js'
 import { asCaller, type RedisConnection } from './redis-connection.js'
-import { addMemberScript, revokeFamilyScript, rotateScript } from './refresh-token-scripts.js'
+import { addMemberScript, revokeGrantScript, rotateScript } from './refresh-token-scripts.js'
 import { assertTimeout, guarded, unavailable } from './unavailable.js'
 import { decodeRecord, encodeRecord } from './versioned-json.js'
 
 export interface RedisStorageOptions {
   /**
-   * Prepended to every key; no braces (the only hash tags are the stores' own `{family:<id>}`).
+   * Prepended to every key; no braces (the only hash tags are the stores' own `{grant:<id>}`).
    * @default 'dpop:'
    */
   prefix?: string
@@ -31,11 +31,11 @@ export interface RedisStorageOptions {
 /**
  * The authorization server's `Storage` on Redis ≥ 6.2, shared by every instance. Every record is
  * versioned JSON (`{"v":1,…}`) stored with `PXAT` its `expiresAt`; codes, pushed requests and
- * interactions are consumed with one `GETDEL`; refresh token rotation and family revocation are Lua
- * scripts over keys of one `{family:<id>}` hash tag, so they stay atomic on Redis Cluster.
+ * interactions are consumed with one `GETDEL`; refresh token rotation and grant revocation are Lua
+ * scripts over keys of one `{grant:<id>}` hash tag, so they stay atomic on Redis Cluster.
  *
- * Keys: `client:<id>`, `code:<hash>`, `par:<id>`, `interaction:<id>`, `rt:<hash>` (the record),
- * `{family:<id>}:used:<hash>`, `{family:<id>}:revoked`, `{family:<id>}:longest`, `at:<hash>`,
+ * Keys: `client:<id>`, `code:<hash>`, `redeemed:<hash>`, `par:<id>`, `interaction:<id>`, `rt:<hash>` (the
+ * record), `{grant:<id>}:used:<hash>`, `{grant:<id>}:revoked`, `{grant:<id>}:longest`, `at:<hash>`,
  * `revoked-jti:<jti>`, each after the prefix. Only clients registered without `expiresAt` never expire.
  */
 export function createRedisStorage(redis: RedisConnection, options: RedisStorageOptions = {}): Storage {
@@ -43,8 +43,8 @@ export function createRedisStorage(redis: RedisConnection, options: RedisStorage
   const prefix = assertPrefix(options.prefix ?? 'dpop:', 'createRedisStorage')
   const timeout = assertTimeout(options.timeout ?? 2000, 'createRedisStorage')
   const key = (kind: string, id: string) => `${prefix}${kind}:${keyPart(id)}`
-  const family = (familyId: string) => `${prefix}{family:${keyPart(familyId)}}`
-  const usedKey = (familyId: string, tokenHash: string) => `${family(familyId)}:used:${keyPart(tokenHash)}`
+  const grant = (grantId: string) => `${prefix}{grant:${keyPart(grantId)}}`
+  const usedKey = (grantId: string, tokenHash: string) => `${grant(grantId)}:used:${keyPart(tokenHash)}`
 
   const save = (redisKey: string, record: { expiresAt: number }, where: string) => {
     const at = expiryArgument(record.expiresAt, where)
@@ -99,11 +99,11 @@ export function createRedisStorage(redis: RedisConnection, options: RedisStorage
 
     async saveRefreshToken(tokenHash, record) {
       const at = expiryArgument(record.expiresAt, 'saveRefreshToken')
-      // Family markers first: a token is only findable once its family outlives it.
+      // Grant markers first: a token is only findable once its grant's markers outlive it.
       await guarded(timeout, () =>
         addMemberScript.run(
           caller,
-          [`${family(record.familyId)}:longest`, `${family(record.familyId)}:revoked`],
+          [`${grant(record.grantId)}:longest`, `${grant(record.grantId)}:revoked`],
           [at],
         ),
       )
@@ -113,7 +113,7 @@ export function createRedisStorage(redis: RedisConnection, options: RedisStorage
       const record = await readRefreshToken(tokenHash)
       if (record === undefined) return undefined
       const reply = await guarded(timeout, () =>
-        caller.call('MGET', usedKey(record.familyId, tokenHash), `${family(record.familyId)}:revoked`),
+        caller.call('MGET', usedKey(record.grantId, tokenHash), `${grant(record.grantId)}:revoked`),
       )
       const [used, revoked] = Array.isArray(reply) ? reply : []
       const status = revoked != null ? 'revoked' : used != null ? 'used' : 'active'
@@ -127,7 +127,7 @@ export function createRedisStorage(redis: RedisConnection, options: RedisStorage
       const status = await guarded(timeout, () =>
         rotateScript.run(
           caller,
-          [usedKey(record.familyId, tokenHash), `${family(record.familyId)}:revoked`],
+          [usedKey(record.grantId, tokenHash), `${grant(record.grantId)}:revoked`],
           [at],
         ),
       )
@@ -136,11 +136,14 @@ export function createRedisStorage(redis: RedisConnection, options: RedisStorage
       }
       return { record, status }
     },
-    async revokeRefreshTokenFamily(familyId, expiresAt) {
-      const at = expiryArgument(expiresAt, 'revokeRefreshTokenFamily')
+    async revokeGrant(grantId, expiresAt) {
+      const at = expiryArgument(expiresAt, 'revokeGrant')
       await guarded(timeout, () =>
-        revokeFamilyScript.run(caller, [`${family(familyId)}:revoked`, `${family(familyId)}:longest`], [at]),
+        revokeGrantScript.run(caller, [`${grant(grantId)}:revoked`, `${grant(grantId)}:longest`], [at]),
       )
+    },
+    async isGrantRevoked(grantId) {
+      return (await guarded(timeout, () => caller.call('EXISTS', `${grant(grantId)}:revoked`))) === 1
     },
 
     async saveAccessToken(tokenHash, record) {

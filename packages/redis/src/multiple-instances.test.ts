@@ -3,11 +3,21 @@ import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisClient } from './create-redis-client.js'
 import {
+  APP,
   type AuthorizationServerInstances,
+  OPAQUE_APP,
   startAuthorizationServers,
 } from './testing/start-authorization-servers.js'
 import { type StartedRedis, startRedis, waitReady } from './testing/start-redis.js'
-import { authorize, clientCredentials, redeemCode, refresh, tokenProof } from './testing/token-requests.js'
+import {
+  authorize,
+  clientCredentials,
+  introspect,
+  redeemCode,
+  refresh,
+  revoke,
+  tokenProof,
+} from './testing/token-requests.js'
 
 const PREFIX = 'instances:'
 let redis: StartedRedis
@@ -42,7 +52,7 @@ describe('two authorization server instances sharing one Redis', () => {
     expect(replayed.body.access_token).toBeUndefined()
   })
 
-  it('RFC 6749 §4.1.2: a code redeemed concurrently at both instances yields one token', async () => {
+  it('RFC 6749 §4.1.2: a code redeemed concurrently at both instances yields at most one token', async () => {
     const [first, second] = instances.urls as [string, string]
     for (let round = 0; round < 3; round++) {
       const { code, verifier } = await authorize(round % 2 === 0 ? first : second)
@@ -50,9 +60,17 @@ describe('two authorization server instances sharing one Redis', () => {
         redeemCode(first, code, verifier, await tokenProof(key)),
         redeemCode(second, code, verifier, await tokenProof(key)),
       ])
-      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400])
-      expect(answers.filter((answer) => typeof answer.body.access_token === 'string')).toHaveLength(1)
-      expect(answers.find((answer) => answer.status === 400)?.body.error).toBe('invalid_grant')
+      // One redemption wins the code; the other is a replay, which revokes the grant when it sees the
+      // winner's redemption (then the winner is refused too, or answers tokens already revoked).
+      const winners = answers.filter((answer) => answer.status === 200)
+      expect(winners.length).toBeLessThanOrEqual(1)
+      expect(answers.filter((answer) => typeof answer.body.access_token === 'string')).toEqual(winners)
+      for (const answer of answers.filter((answer) => answer.status !== 200)) {
+        expect(answer.status).toBe(400)
+        expect(answer.body.error).toBe('invalid_grant')
+      }
+      for (const winner of winners)
+        expect(await introspect(second, winner.body.access_token as string)).toBe(true)
     }
   })
 
@@ -78,7 +96,55 @@ describe('two authorization server instances sharing one Redis', () => {
     expect(afterRevocation.body.access_token).toBeUndefined()
   })
 
-  it('rotates a refresh token once when both instances receive it at the same moment', async () => {
+  for (const client of [APP, OPAQUE_APP]) {
+    const format = client === APP ? 'JWT' : 'opaque'
+    it(`RFC 9700 §4.14.2: reuse at one instance while the other refreshes leaves no ${format} access token of the grant active`, async () => {
+      const [first, second] = instances.urls as [string, string]
+      for (let round = 0; round < 5; round++) {
+        const { code, verifier } = await authorize(first, client.clientId)
+        const issued = await redeemCode(first, code, verifier, await tokenProof(key), client.clientId)
+        const rotated = await refresh(
+          first,
+          issued.body.refresh_token as string,
+          await tokenProof(key),
+          client.clientId,
+        )
+        expect(rotated.status).toBe(200)
+        // Instance A sees the reuse of the rotated token while instance B rotates the current one.
+        const [reuse, racing] = await Promise.all([
+          refresh(first, issued.body.refresh_token as string, await tokenProof(key), client.clientId),
+          refresh(second, rotated.body.refresh_token as string, await tokenProof(key), client.clientId),
+        ])
+        expect(reuse.status).toBe(400)
+        expect(reuse.body.error).toBe('invalid_grant')
+        const accessTokens = [issued, rotated, racing]
+          .map((answer) => answer.body.access_token)
+          .filter((token): token is string => typeof token === 'string')
+        expect(accessTokens.length).toBeGreaterThanOrEqual(2)
+        for (const token of accessTokens) {
+          expect(await introspect(first, token)).toBe(false)
+          expect(await introspect(second, token)).toBe(false)
+        }
+        for (const answer of [rotated, racing]) {
+          const successor = answer.body.refresh_token
+          if (typeof successor !== 'string') continue
+          const after = await refresh(second, successor, await tokenProof(key), client.clientId)
+          expect(after.body.error).toBe('invalid_grant')
+        }
+      }
+    })
+  }
+
+  it('RFC 7009 §2.1: a refresh token revoked at one instance takes the access tokens of its grant at the other', async () => {
+    const [first, second] = instances.urls as [string, string]
+    const { code, verifier } = await authorize(second, OPAQUE_APP.clientId)
+    const issued = await redeemCode(second, code, verifier, await tokenProof(key), OPAQUE_APP.clientId)
+    expect(await introspect(first, issued.body.access_token as string)).toBe(true)
+    expect(await revoke(second, issued.body.refresh_token as string, OPAQUE_APP.clientId)).toBe(200)
+    expect(await introspect(first, issued.body.access_token as string)).toBe(false)
+  })
+
+  it('RFC 9700 §4.14.2: a refresh token sent to both instances at the same moment rotates once, and its reuse revokes the grant', async () => {
     const [first, second] = instances.urls as [string, string]
     const { code, verifier } = await authorize(second)
     const issued = await redeemCode(second, code, verifier, await tokenProof(key))
@@ -87,7 +153,17 @@ describe('two authorization server instances sharing one Redis', () => {
       refresh(first, token, await tokenProof(key)),
       refresh(second, token, await tokenProof(key)),
     ])
-    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400])
+    // One rotation, one reuse: the reuse revokes the grant, so a rotation that answers after it is
+    // refused, and one that answered before holds tokens that are already revoked.
+    expect(answers.filter((answer) => answer.status === 200).length).toBeLessThanOrEqual(1)
+    expect(answers.filter((answer) => answer.status === 400).length).toBeGreaterThanOrEqual(1)
+    for (const answer of answers) {
+      if (answer.status !== 200) expect(answer.body.error).toBe('invalid_grant')
+    }
+    for (const answer of [issued, ...answers]) {
+      if (typeof answer.body.access_token === 'string')
+        expect(await introspect(first, answer.body.access_token)).toBe(false)
+    }
   })
 
   it('leaves no key without expiry: after the flows, every key under the prefix has PTTL > 0', async () => {
@@ -99,9 +175,9 @@ describe('two authorization server instances sharing one Redis', () => {
       keys.push(...batch)
     } while (cursor !== '0')
     const kinds = new Set(keys.map((name) => name.slice(PREFIX.length).replace(/:.*$/, '')))
-    // Written by the flows above: proofs, refresh tokens and their families, code redemptions, and the
-    // access tokens revoked when the concurrent redemption replayed a code (RFC 6749 §4.1.2).
-    expect(kinds).toEqual(new Set(['jti', 'rt', '{family', 'redeemed', 'revoked-jti']))
+    // Written by the flows above: proofs, refresh tokens and their grants (with the grants revoked when a
+    // code or a refresh token was replayed), code redemptions and opaque access tokens.
+    expect(kinds).toEqual(new Set(['jti', 'rt', '{grant', 'redeemed', 'at']))
     for (const name of keys) expect(await inspector.pttl(name), name).toBeGreaterThan(0)
   })
 })

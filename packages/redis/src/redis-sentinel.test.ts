@@ -44,8 +44,8 @@ const code = (): CodeRecord => ({
   expiresAt: inOneMinute(),
 })
 
-const refreshToken = (familyId: string): RefreshTokenRecord => ({
-  familyId,
+const refreshToken = (grantId: string): RefreshTokenRecord => ({
+  grantId,
   clientId: 'app',
   subject: 'alice',
   scope: 'read',

@@ -1,10 +1,10 @@
 import { redisScript } from './redis-script.js'
 
-// Every script touches keys of one family only, all tagged `{family:<id>}`: one Cluster slot, one atomic step.
+// Every script touches keys of one grant only, all tagged `{grant:<id>}`: one Cluster slot, one atomic step.
 
 /**
- * KEYS: used marker, family revocation marker. ARGV: the token's expiry (epoch ms).
- * Revoked family → 'revoked'; used marker already set → 'reused'; else set it → 'rotated'.
+ * KEYS: used marker, grant revocation marker. ARGV: the token's expiry (epoch ms).
+ * Revoked grant → 'revoked'; used marker already set → 'reused'; else set it → 'rotated'.
  */
 export const rotateScript = redisScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return 'revoked' end
@@ -13,8 +13,8 @@ return 'reused'
 `)
 
 /**
- * KEYS: family's longest-expiry marker, family revocation marker. ARGV: the new member's expiry (epoch ms).
- * Keeps both markers alive at least as long as the family's longest-lived member.
+ * KEYS: grant's longest-expiry marker, grant revocation marker. ARGV: the new member's expiry (epoch ms).
+ * Keeps both markers alive at least as long as the grant's longest-lived refresh token.
  */
 export const addMemberScript = redisScript(`
 local at = tonumber(ARGV[1])
@@ -26,10 +26,10 @@ return 1
 `)
 
 /**
- * KEYS: family revocation marker, family's longest-expiry marker. ARGV: requested end (epoch ms).
+ * KEYS: grant revocation marker, grant's longest-expiry marker. ARGV: requested end (epoch ms).
  * The marker lasts until the latest of the request, the longest member and an earlier revocation.
  */
-export const revokeFamilyScript = redisScript(`
+export const revokeGrantScript = redisScript(`
 local until_ms = ARGV[1]
 local candidates = { redis.call('GET', KEYS[2]), redis.call('GET', KEYS[1]) }
 for _, value in ipairs(candidates) do

@@ -13,9 +13,9 @@ const request: AuthorizationRequestRecord = {
 const inOneMinute = () => Date.now() + 60_000
 const expired = () => Date.now() - 1000
 
-function refreshToken(familyId: string, expiresAt = inOneMinute()): RefreshTokenRecord {
+function refreshToken(grantId: string, expiresAt = inOneMinute()): RefreshTokenRecord {
   return {
-    familyId,
+    grantId,
     clientId: 'app',
     subject: 'alice',
     scope: 'read',
@@ -27,8 +27,8 @@ function refreshToken(familyId: string, expiresAt = inOneMinute()): RefreshToken
 
 /**
  * The behaviour every `Storage` must show, checked against the in-memory reference and Redis alike: one
- * consumption of codes, pushed requests and interactions; rotation, reuse and family revocation of refresh
- * tokens; revoked ids; expiry. `create` returns a fresh, empty storage.
+ * consumption of codes, pushed requests and interactions; rotation and reuse of refresh tokens; grant
+ * revocation; revoked ids; expiry. `create` returns a fresh, empty storage.
  */
 export function describeStorageConformance(name: string, create: () => Storage): void {
   describe(`Storage conformance: ${name}`, () => {
@@ -64,14 +64,9 @@ export function describeStorageConformance(name: string, create: () => Storage):
       expect(await storage.consumeCode('code-hash')).toBeUndefined()
     })
 
-    it('remembers what a redeemed code issued, once (RFC 6749 §4.1.2, RFC 9700 §4.14.2)', async () => {
+    it('remembers the grant a redeemed code started, once (RFC 6749 §4.1.2, RFC 9700 §4.14.2)', async () => {
       const storage = create()
-      const redemption = {
-        accessTokenJti: 'jti-1',
-        accessTokenExpiresAt: inOneMinute(),
-        refreshTokenFamilyId: 'family-1',
-        expiresAt: inOneMinute(),
-      }
+      const redemption = { grantId: 'grant-1', expiresAt: inOneMinute() }
       await storage.saveCodeRedemption?.('code-hash', redemption)
       const results = await Promise.all(
         Array.from({ length: 10 }, () => storage.consumeCodeRedemption?.('code-hash')),
@@ -105,7 +100,7 @@ export function describeStorageConformance(name: string, create: () => Storage):
       expect(await storage.getInteraction('interaction-id')).toBeUndefined()
     })
 
-    it('rotates a refresh token once; reuse is reported and revoking the family revokes every member', async () => {
+    it('rotates a refresh token once; reuse is reported and revoking the grant revokes every member', async () => {
       const storage = create()
       const first = refreshToken('family-1')
       await storage.saveRefreshToken('rt-1', first)
@@ -123,14 +118,62 @@ export function describeStorageConformance(name: string, create: () => Storage):
       expect((await storage.getRefreshToken('rt-2'))?.status).toBe('active')
 
       expect((await storage.rotateRefreshToken('rt-1'))?.status).toBe('reused')
-      await storage.revokeRefreshTokenFamily('family-1', inOneMinute())
+      expect(await storage.isGrantRevoked('family-1')).toBe(false)
+      await storage.revokeGrant('family-1', inOneMinute())
+      expect(await storage.isGrantRevoked('family-1')).toBe(true)
       expect(await storage.rotateRefreshToken('rt-2')).toEqual({ record: second, status: 'revoked' })
       expect((await storage.getRefreshToken('rt-2'))?.status).toBe('revoked')
       expect((await storage.getRefreshToken('rt-1'))?.status).toBe('revoked')
 
-      // Another family is untouched.
+      // Another grant is untouched.
       await storage.saveRefreshToken('rt-other', refreshToken('family-2'))
       expect((await storage.rotateRefreshToken('rt-other'))?.status).toBe('rotated')
+      expect(await storage.isGrantRevoked('family-2')).toBe(false)
+    })
+
+    it('RFC 9700 §4.14.2: a grant revocation covers refresh tokens saved after it and outlives each of them', async () => {
+      const storage = create()
+      const soon = Date.now() + 150
+      const later = Date.now() + 5000
+      await storage.revokeGrant('grant-late', soon)
+      // A rotation that raced the revocation saves its successor afterwards: it is born revoked, and the
+      // revocation now lasts as long as that successor.
+      await storage.saveRefreshToken('rt-late', refreshToken('grant-late', later))
+      expect((await storage.getRefreshToken('rt-late'))?.status).toBe('revoked')
+      // A member saved before the revocation keeps it alive too.
+      await storage.saveRefreshToken('rt-long', refreshToken('grant-long', later))
+      await storage.revokeGrant('grant-long', soon)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      for (const grantId of ['grant-late', 'grant-long'])
+        expect(await storage.isGrantRevoked(grantId)).toBe(true)
+      expect((await storage.rotateRefreshToken('rt-late'))?.status).toBe('revoked')
+      expect((await storage.rotateRefreshToken('rt-long'))?.status).toBe('revoked')
+      await storage.revokeGrant('grant-gone', expired())
+      expect(await storage.isGrantRevoked('grant-gone')).toBe(false)
+    })
+
+    it('RFC 9700 §4.14.2: revoking one grant from many callers at once is one revocation', async () => {
+      const storage = create()
+      await storage.saveRefreshToken('rt-many', refreshToken('grant-many'))
+      await Promise.all(Array.from({ length: 10 }, () => storage.revokeGrant('grant-many', inOneMinute())))
+      expect(await storage.isGrantRevoked('grant-many')).toBe(true)
+      expect((await storage.rotateRefreshToken('rt-many'))?.status).toBe('revoked')
+    })
+
+    it('keeps the grant id of an opaque access token', async () => {
+      const storage = create()
+      const record = {
+        jti: 'jti-grant',
+        grantId: 'grant-at',
+        clientId: 'app',
+        subject: 'alice',
+        scope: 'read',
+        audience: 'https://api.example',
+        issuedAt: 1_700_000_000,
+        expiresAt: inOneMinute(),
+      }
+      await storage.saveAccessToken('at-grant', record)
+      expect(await storage.getAccessToken('at-grant')).toEqual(record)
     })
 
     it('answers undefined for unknown and expired refresh tokens', async () => {

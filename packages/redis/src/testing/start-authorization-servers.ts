@@ -12,6 +12,8 @@ import { waitReady } from './start-redis.js'
 export const ISSUER = 'http://127.0.0.1'
 export const SERVICE = { clientId: 'service', clientSecret: 'service-secret-0123456789' }
 export const APP = { clientId: 'app', redirectUri: 'http://127.0.0.1/callback' }
+/** A public client like `APP` whose access tokens are opaque (stored in Redis) rather than JWTs. */
+export const OPAQUE_APP = { clientId: 'app-opaque', redirectUri: APP.redirectUri }
 
 export interface AuthorizationServerInstances {
   /** Base URL (`http://127.0.0.1:<port>`) of each instance. */
@@ -46,6 +48,12 @@ export async function startAuthorizationServers(
       clients: [
         { ...SERVICE, dpopBoundAccessTokens: true },
         { clientId: APP.clientId, redirectUris: [APP.redirectUri], dpopBoundAccessTokens: true },
+        {
+          clientId: OPAQUE_APP.clientId,
+          redirectUris: [OPAQUE_APP.redirectUri],
+          dpopBoundAccessTokens: true,
+          accessTokenFormat: 'opaque',
+        },
       ],
       storage: createRedisStorage(connection, { prefix }),
       replayStore: createRedisReplayStore(connection, { prefix }),

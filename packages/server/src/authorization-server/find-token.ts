@@ -6,6 +6,8 @@ import type { RefreshTokenLookup } from './storage.js'
 /** What the server knows about an access token it issued. */
 export interface AccessTokenInfo {
   jti: string
+  /** The grant it was issued from, when it came from an authorization code or a refresh token. */
+  grantId?: string
   clientId: string
   subject: string
   scope: string
@@ -40,7 +42,7 @@ async function verifyJwtAccessToken(
       currentDate: new Date(context.config.now()),
       clockTolerance: 0,
     })
-    const { jti, client_id, sub, scope, aud, iat, exp, cnf } = payload as Record<string, unknown>
+    const { jti, client_id, sub, scope, aud, iat, exp, cnf, grant_id } = payload as Record<string, unknown>
     if (typeof jti !== 'string' || typeof client_id !== 'string' || typeof sub !== 'string') return undefined
     if (typeof iat !== 'number' || typeof exp !== 'number') return undefined
     const jkt = (cnf as { jkt?: unknown } | undefined)?.jkt
@@ -53,6 +55,7 @@ async function verifyJwtAccessToken(
       issuedAt: iat,
       expiresAt: exp,
       ...(typeof jkt === 'string' ? { jkt } : {}),
+      ...(typeof grant_id === 'string' ? { grantId: grant_id } : {}),
     }
   } catch (error) {
     if (error instanceof errors.JOSEError) return undefined

@@ -1,16 +1,24 @@
 import { DPoPError } from '@dpop/core'
 import { authenticateClient } from './client-authentication.js'
 import { clientErrorHeaders } from './client-endpoint.js'
-import { findAccessToken, findRefreshToken } from './find-token.js'
+import { type AccessTokenInfo, findAccessToken, findRefreshToken } from './find-token.js'
 import { assertFormContentType, MAX_TOKEN_LENGTH, readFormBody, toParameters } from './form-body.js'
 import { errorResponse, jsonResponse, methodNotAllowed } from './responses.js'
 import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './storage.js'
 import type { AuthorizationServerRequest, AuthorizationServerResponse } from './types.js'
 
+// Revoked by itself (RFC 7009) or with its whole grant (a replayed code or refresh token, RFC 9700 §4.14).
+async function isRevoked(context: ServerContext, info: AccessTokenInfo): Promise<boolean> {
+  const { storage } = context
+  const checks = [storage.isAccessTokenRevoked(info.jti)]
+  if (info.grantId !== undefined) checks.push(storage.isGrantRevoked(info.grantId))
+  return (await Promise.all(checks)).includes(true)
+}
+
 async function introspectAccessToken(context: ServerContext, _client: ClientRecord, token: string) {
   const info = await findAccessToken(context, token)
-  if (info === undefined || (await context.storage.isAccessTokenRevoked(info.jti))) return undefined
+  if (info === undefined || (await isRevoked(context, info))) return undefined
   return {
     active: true,
     ...(info.scope === '' ? {} : { scope: info.scope }),
@@ -55,7 +63,7 @@ async function introspectRefreshToken(context: ServerContext, client: ClientReco
  * Token introspection (RFC 7662) for authenticated confidential clients (resource servers). Policy: every
  * access token this server issued is described to any authenticated confidential client (they all share
  * one audience, the resource servers); a refresh token only to the client it was issued to. Anything
- * expired, revoked, rotated, unknown or not described to this client is `{ active: false }`.
+ * expired, revoked (by itself or with its grant), rotated, unknown or not described to this client is `{ active: false }`.
  */
 export async function handleIntrospection(
   context: ServerContext,

@@ -5,6 +5,7 @@ import { corsHeaders } from './cors.js'
 import { findAccessToken, findRefreshToken } from './find-token.js'
 import { assertFormContentType, MAX_TOKEN_LENGTH, readFormBody, toParameters } from './form-body.js'
 import { errorResponse } from './responses.js'
+import { revokeGrant } from './revoke-grant.js'
 import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './storage.js'
 import type { AuthorizationServerRequest, AuthorizationServerResponse } from './types.js'
@@ -22,8 +23,8 @@ async function revokeRefreshToken(
   const found = await findRefreshToken(context, token)
   if (found === undefined) return false
   if (found.record.clientId !== client.clientId) throw notYours()
-  const { now, refreshTokenLifetime } = context.config
-  await context.storage.revokeRefreshTokenFamily(found.record.familyId, now() + refreshTokenLifetime * 1000)
+  // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of its grant.
+  await revokeGrant(context, found.record.grantId)
   return true
 }
 
@@ -40,8 +41,8 @@ async function revokeAccessToken(
 }
 
 /**
- * Token revocation (RFC 7009): a refresh token revokes its whole family, an access token is remembered as
- * revoked (by `jti`) until it expires. Unknown tokens answer 200 (§2.2); a client may only revoke its own.
+ * Token revocation (RFC 7009): a refresh token revokes its whole grant (every refresh and access token
+ * issued from it, §2.1), an access token is remembered as revoked (by `jti`) until it expires. Unknown tokens answer 200 (§2.2); a client may only revoke its own.
  */
 export async function handleRevocation(
   context: ServerContext,

@@ -10,13 +10,14 @@ export interface TokenGrant {
   scope: string
   /** Thumbprint of the verified DPoP proof's key, when the access token is to be bound (RFC 9449 §6). */
   accessTokenJkt?: string
-  /** The access token's `jti`, when the caller must know it beforehand. @default a random one */
-  accessTokenJti?: string
   /**
-   * Issue a refresh token in this family (a new family when `familyId` is absent), bound to `jkt`, for
-   * `scope` (default the access token's).
+   * The grant the tokens belong to (authorization code and refresh grants): the access token carries it
+   * (`grant_id` in a JWT, the record of an opaque token) and so does the refresh token, so that revoking
+   * the grant revokes them all.
    */
-  refreshToken?: { familyId?: string; jkt?: string; scope?: string }
+  grantId?: string
+  /** Issue a refresh token of the grant, bound to `jkt`, for `scope` (default the access token's). */
+  refreshToken?: { jkt?: string; scope?: string }
 }
 
 /** The RFC 6749 §5.1 token response body. */
@@ -30,14 +31,15 @@ export interface TokenResponseBody {
 
 /**
  * Issues an access token, JWT (RFC 9068: `typ: at+jwt`, `cnf.jkt` when bound, RFC 9449 §6.1) or opaque
- * (stored by hash), and optionally a refresh token (stored by hash).
+ * (stored by hash), and optionally a refresh token (stored by hash), both carrying the grant's id.
  */
 export async function issueTokens(context: ServerContext, grant: TokenGrant): Promise<TokenResponseBody> {
   const { config, storage } = context
   const issuedAt = context.nowSeconds()
   const lifetime = config.accessTokenLifetime
   const expiresAtSeconds = issuedAt + lifetime
-  const jti = grant.accessTokenJti ?? randomToken(16)
+  const jti = randomToken(16)
+  const grantId = grant.grantId ?? (grant.refreshToken === undefined ? undefined : randomToken(16))
   const format = grant.client.accessTokenFormat ?? config.accessTokenFormat
   let accessToken: string
   if (format === 'jwt') {
@@ -55,6 +57,7 @@ export async function issueTokens(context: ServerContext, grant: TokenGrant): Pr
         sub: grant.subject,
         aud: config.audience,
         jti,
+        ...(grantId === undefined ? {} : { grant_id: grantId }),
         iat: issuedAt,
         exp: expiresAtSeconds,
       },
@@ -63,6 +66,7 @@ export async function issueTokens(context: ServerContext, grant: TokenGrant): Pr
     accessToken = randomToken()
     await storage.saveAccessToken(await sha256(accessToken), {
       jti,
+      ...(grantId === undefined ? {} : { grantId }),
       clientId: grant.client.clientId,
       subject: grant.subject,
       scope: grant.scope,
@@ -78,10 +82,10 @@ export async function issueTokens(context: ServerContext, grant: TokenGrant): Pr
     expires_in: lifetime,
     ...(grant.scope === '' ? {} : { scope: grant.scope }),
   }
-  if (grant.refreshToken !== undefined) {
+  if (grant.refreshToken !== undefined && grantId !== undefined) {
     const refreshToken = randomToken()
     await storage.saveRefreshToken(await sha256(refreshToken), {
-      familyId: grant.refreshToken.familyId ?? randomToken(16),
+      grantId,
       clientId: grant.client.clientId,
       subject: grant.subject,
       scope: grant.refreshToken.scope ?? grant.scope,

@@ -17,8 +17,8 @@ const code = (expiresAt: number): CodeRecord => ({
   expiresAt,
 })
 
-const refresh = (familyId: string): RefreshTokenRecord => ({
-  familyId,
+const refresh = (grantId: string): RefreshTokenRecord => ({
+  grantId,
   clientId: 'c',
   subject: 'alice',
   scope: '',
@@ -44,7 +44,7 @@ describe('createMemoryStorage', () => {
     expect(await storage.isAccessTokenRevoked('jti')).toBe(false)
   })
 
-  it('rotates refresh tokens: rotated, then reused; a revoked family reports revoked', async () => {
+  it('rotates refresh tokens: rotated, then reused; a revoked grant reports revoked', async () => {
     const storage = createMemoryStorage({ now: () => 0 })
     await storage.saveRefreshToken('a', refresh('f'))
     await storage.saveRefreshToken('b', refresh('f'))
@@ -52,7 +52,8 @@ describe('createMemoryStorage', () => {
     expect((await storage.rotateRefreshToken('a'))?.status).toBe('reused')
     expect((await storage.getRefreshToken('a'))?.status).toBe('used')
     expect((await storage.getRefreshToken('b'))?.status).toBe('active')
-    await storage.revokeRefreshTokenFamily('f', 10_000)
+    await storage.revokeGrant('f', 10_000)
+    expect(await storage.isGrantRevoked('f')).toBe(true)
     expect((await storage.rotateRefreshToken('b'))?.status).toBe('revoked')
     expect((await storage.getRefreshToken('b'))?.status).toBe('revoked')
     expect(await storage.rotateRefreshToken('unknown')).toBeUndefined()

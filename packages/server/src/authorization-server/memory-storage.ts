@@ -75,7 +75,14 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
   const pushed = new ExpiringMap<PushedRequestRecord>(now)
   const interactions = new ExpiringMap<InteractionRecord>(now)
   const refreshTokens = new ExpiringMap<{ record: RefreshTokenRecord; used: boolean; expiresAt: number }>(now)
-  const revokedFamilies = new ExpiringMap<{ expiresAt: number }>(now)
+  const revokedGrants = new ExpiringMap<{ expiresAt: number }>(now)
+  // The latest expiry of each grant's refresh tokens: a revocation outlives every member.
+  const grantEnds = new ExpiringMap<{ expiresAt: number }>(now)
+  const revokeUntil = (grantId: string, expiresAt: number) => {
+    const until = Math.max(expiresAt, grantEnds.get(grantId)?.expiresAt ?? 0)
+    const current = revokedGrants.get(grantId)?.expiresAt ?? 0
+    if (until > current) revokedGrants.set(grantId, { expiresAt: until })
+  }
   const accessTokens = new ExpiringMap<AccessTokenRecord>(now)
   const revokedAccessTokens = new ExpiringMap<{ expiresAt: number }>(now)
 
@@ -116,25 +123,30 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       return interactions.take(id)
     },
     async saveRefreshToken(tokenHash, record) {
+      const { grantId, expiresAt } = record
+      if (expiresAt > (grantEnds.get(grantId)?.expiresAt ?? 0)) grantEnds.set(grantId, { expiresAt })
+      if (revokedGrants.get(grantId) !== undefined) revokeUntil(grantId, expiresAt)
       refreshTokens.set(tokenHash, { record: clone(record), used: false, expiresAt: record.expiresAt })
     },
     async getRefreshToken(tokenHash): Promise<RefreshTokenLookup | undefined> {
       const entry = refreshTokens.get(tokenHash)
       if (entry === undefined) return undefined
-      const status = revokedFamilies.get(entry.record.familyId) ? 'revoked' : entry.used ? 'used' : 'active'
+      const status = revokedGrants.get(entry.record.grantId) ? 'revoked' : entry.used ? 'used' : 'active'
       return { record: clone(entry.record), status }
     },
     async rotateRefreshToken(tokenHash): Promise<RefreshTokenRotation | undefined> {
       const entry = refreshTokens.get(tokenHash)
       if (entry === undefined) return undefined
-      if (revokedFamilies.get(entry.record.familyId))
-        return { record: clone(entry.record), status: 'revoked' }
+      if (revokedGrants.get(entry.record.grantId)) return { record: clone(entry.record), status: 'revoked' }
       if (entry.used) return { record: clone(entry.record), status: 'reused' }
       entry.used = true
       return { record: clone(entry.record), status: 'rotated' }
     },
-    async revokeRefreshTokenFamily(familyId, expiresAt) {
-      revokedFamilies.set(familyId, { expiresAt })
+    async revokeGrant(grantId, expiresAt) {
+      revokeUntil(grantId, expiresAt)
+    },
+    async isGrantRevoked(grantId) {
+      return revokedGrants.get(grantId) !== undefined
     },
     async saveAccessToken(tokenHash, record) {
       accessTokens.set(tokenHash, clone(record))

@@ -88,23 +88,22 @@ export interface CodeRecord {
 }
 
 /**
- * What was issued from an authorization code, stored under the code's hash once the code is redeemed, so
- * that a second redemption can revoke it (RFC 6749 §4.1.2, RFC 9700 §4.14.2).
+ * The grant an authorization code started, stored under the code's hash once the code is redeemed, so that
+ * a second redemption can revoke every token of that grant (RFC 6749 §4.1.2, RFC 9700 §4.14.2).
  */
 export interface CodeRedemptionRecord {
-  /** `jti` of the access token issued from the code. */
-  accessTokenJti: string
-  /** Epoch milliseconds: when that access token expires. */
-  accessTokenExpiresAt: number
-  /** The refresh token family started from the code, when a refresh token was issued. */
-  refreshTokenFamilyId?: string
+  /** The grant the code started: every access and refresh token issued from it carries this id. */
+  grantId: string
   /** Epoch milliseconds after which the record may be dropped. */
   expiresAt: number
 }
 
-/** A refresh token, stored under the hash of its value. Every token of one grant shares a `familyId`. */
+/**
+ * A refresh token, stored under the hash of its value. Every token issued from one grant (the refresh
+ * tokens of its rotation family and every access token) shares its `grantId`.
+ */
 export interface RefreshTokenRecord {
-  familyId: string
+  grantId: string
   clientId: string
   subject: string
   scope: string
@@ -119,6 +118,8 @@ export interface RefreshTokenRecord {
 /** An opaque access token, stored under the hash of its value. */
 export interface AccessTokenRecord {
   jti: string
+  /** The grant the token was issued from (authorization code and refresh grants); revoking it revokes the token. */
+  grantId?: string
   clientId: string
   subject: string
   scope: string
@@ -130,7 +131,7 @@ export interface AccessTokenRecord {
   expiresAt: number
 }
 
-/** State of a refresh token: `used` once rotated, `revoked` when its family was revoked. */
+/** State of a refresh token: `used` once rotated, `revoked` when its grant was revoked. */
 export interface RefreshTokenLookup {
   record: RefreshTokenRecord
   status: 'active' | 'used' | 'revoked'
@@ -138,8 +139,8 @@ export interface RefreshTokenLookup {
 
 /**
  * Result of `rotateRefreshToken`: `rotated` when the token was active and is now marked used (the caller
- * issues its successor), `reused` when it had already been used (the caller revokes the family),
- * `revoked` when its family is revoked.
+ * issues its successor), `reused` when it had already been used (the caller revokes the grant),
+ * `revoked` when its grant is revoked.
  */
 export interface RefreshTokenRotation {
   record: RefreshTokenRecord
@@ -165,8 +166,8 @@ export interface Storage {
   consumeCode(codeHash: string): Promise<CodeRecord | undefined>
 
   /**
-   * Optional: remembers what a redeemed code issued (key: the code's hash). Without this pair of methods a
-   * replayed code is still refused, but the tokens issued from it are not revoked. Redis: SET PX.
+   * Optional: remembers the grant a redeemed code started (key: the code's hash). Without this pair of
+   * methods a replayed code is still refused, but the tokens issued from it are not revoked. Redis: SET PX.
    */
   saveCodeRedemption?(codeHash: string, record: CodeRedemptionRecord): Promise<void>
   /** Optional: returns the redemption once and deletes it, atomically. Redis: GETDEL. */
@@ -189,13 +190,21 @@ export interface Storage {
   /** Reads a refresh token and its state without changing it (introspection, pre-checks). */
   getRefreshToken(tokenHash: string): Promise<RefreshTokenLookup | undefined>
   /**
-   * Atomically: if the token is unknown → `undefined`; if its family is revoked → `revoked`; if it is
+   * Atomically: if the token is unknown → `undefined`; if its grant is revoked → `revoked`; if it is
    * already used → `reused`; else mark it used → `rotated`. Redis: a Lua script over the token key
-   * (a `used` field) and the family's revocation key.
+   * (a `used` field) and the grant's revocation key.
    */
   rotateRefreshToken(tokenHash: string): Promise<RefreshTokenRotation | undefined>
-  /** Revokes every token of the family until `expiresAt` (epoch ms). Redis: SET family key PX. */
-  revokeRefreshTokenFamily(familyId: string, expiresAt: number): Promise<void>
+
+  /**
+   * Revokes the grant, atomically and for good: every refresh token and every access token that carries
+   * `grantId`, including those saved after this call (RFC 9700 §4.14.2, RFC 7009 §2.1). The revocation lasts
+   * at least until `expiresAt` (epoch ms) and at least as long as any refresh token saved into the grant.
+   * Redis: a Lua script setting the grant's revocation key with PXAT.
+   */
+  revokeGrant(grantId: string, expiresAt: number): Promise<void>
+  /** Whether `revokeGrant` was called for this grant (and its revocation has not expired). Redis: EXISTS. */
+  isGrantRevoked(grantId: string): Promise<boolean>
 
   /** Opaque access tokens only. Redis: SET PX. */
   saveAccessToken(tokenHash: string, record: AccessTokenRecord): Promise<void>

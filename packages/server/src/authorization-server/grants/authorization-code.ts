@@ -2,6 +2,7 @@ import { DPoPError, type DPoPErrorReason } from '@dpop/core'
 import { randomToken, sha256 } from '../hash.js'
 import { issueTokens, type TokenResponseBody } from '../issue-tokens.js'
 import { isCodeVerifier, verifyCodeVerifier } from '../pkce.js'
+import { refuseIfGrantRevoked, revokeGrant } from '../revoke-grant.js'
 import type { ServerContext } from '../server-context.js'
 import { accessTokenJkt, type GrantRequest, refreshTokenJkt } from './grant-context.js'
 
@@ -55,43 +56,33 @@ export async function authorizationCodeGrant(
     }
   }
   const withRefreshToken = client.grantTypes.includes('refresh_token')
-  const familyId = randomToken(16)
-  const jti = randomToken(16)
+  const grantId = randomToken(16)
   const { storage, config } = context
   // Recorded before the tokens exist, so that a replay racing this request still revokes them.
   if (storage.saveCodeRedemption !== undefined) {
-    const accessTokenExpiresAt = (context.nowSeconds() + config.accessTokenLifetime) * 1000
-    await storage.saveCodeRedemption(codeHash, {
-      accessTokenJti: jti,
-      accessTokenExpiresAt,
-      ...(withRefreshToken ? { refreshTokenFamilyId: familyId } : {}),
-      expiresAt: withRefreshToken ? config.now() + config.refreshTokenLifetime * 1000 : accessTokenExpiresAt,
-    })
+    const lifetime = withRefreshToken ? config.refreshTokenLifetime : config.accessTokenLifetime
+    await storage.saveCodeRedemption(codeHash, { grantId, expiresAt: config.now() + lifetime * 1000 })
   }
-  return issueTokens(context, {
+  const tokens = await issueTokens(context, {
     client,
     subject: record.subject,
     scope: record.scope,
-    accessTokenJti: jti,
+    grantId,
     ...accessTokenJkt(request),
-    ...(withRefreshToken ? { refreshToken: { familyId, ...refreshTokenJkt(request) } } : {}),
+    ...(withRefreshToken ? { refreshToken: refreshTokenJkt(request) } : {}),
   })
+  await refuseIfGrantRevoked(context, grantId, 'code_invalid', 'authorization code was used again')
+  return tokens
 }
 
 /**
- * A code presented again after it was redeemed: revoke what it issued (RFC 6749 §4.1.2 SHOULD, RFC 9700
- * §4.14.2), once. Storage without the optional redemption methods only refuses the code.
+ * A code presented again after it was redeemed: revoke the grant it started, every access and refresh
+ * token issued from it (RFC 6749 §4.1.2 SHOULD, RFC 9700 §4.14.2), once. Storage without the optional
+ * redemption methods only refuses the code.
  */
 async function revokeRedemption(context: ServerContext, codeHash: string): Promise<void> {
-  const { storage, config } = context
+  const { storage } = context
   if (storage.consumeCodeRedemption === undefined) return
   const redemption = await storage.consumeCodeRedemption(codeHash)
-  if (redemption === undefined) return
-  await storage.revokeAccessToken(redemption.accessTokenJti, redemption.accessTokenExpiresAt)
-  if (redemption.refreshTokenFamilyId !== undefined) {
-    await storage.revokeRefreshTokenFamily(
-      redemption.refreshTokenFamilyId,
-      config.now() + config.refreshTokenLifetime * 1000,
-    )
-  }
+  if (redemption !== undefined) await revokeGrant(context, redemption.grantId)
 }

@@ -1,6 +1,7 @@
 import { DPoPError, type DPoPErrorReason } from '@dpop/core'
 import { sha256 } from '../hash.js'
 import { issueTokens, type TokenResponseBody } from '../issue-tokens.js'
+import { refuseIfGrantRevoked, revokeGrant } from '../revoke-grant.js'
 import { resolveScope } from '../scope.js'
 import type { ServerContext } from '../server-context.js'
 import { accessTokenJkt, type GrantRequest, refreshTokenJkt } from './grant-context.js'
@@ -10,7 +11,7 @@ const invalidGrant = (reason: DPoPErrorReason, description: string) =>
 
 /**
  * RFC 6749 §6 with rotation: each refresh token is used once and replaced; presenting a used one revokes
- * its whole family (RFC 9700 §4.14.2). Bindings (client, DPoP key) are checked before the token is
+ * the whole grant, every refresh and access token issued from it (RFC 9700 §2.2.2, §4.14.2). Bindings (client, DPoP key) are checked before the token is
  * rotated, so a wrong client or key changes nothing.
  */
 export async function refreshTokenGrant(
@@ -47,14 +48,18 @@ export async function refreshTokenGrant(
   if (rotation === undefined) throw invalidGrant('refresh_token_invalid', 'refresh token is invalid')
   if (rotation.status === 'revoked') throw invalidGrant('refresh_token_revoked', 'refresh token was revoked')
   if (rotation.status === 'reused') {
-    await storage.revokeRefreshTokenFamily(record.familyId, config.now() + config.refreshTokenLifetime * 1000)
+    await revokeGrant(context, record.grantId)
     throw invalidGrant('refresh_token_reused', 'refresh token was already used')
   }
-  return issueTokens(context, {
+  const tokens = await issueTokens(context, {
     client,
     subject: record.subject,
     scope,
+    grantId: record.grantId,
     ...accessTokenJkt(request),
-    refreshToken: { familyId: record.familyId, scope: record.scope, ...refreshTokenJkt(request) },
+    refreshToken: { scope: record.scope, ...refreshTokenJkt(request) },
   })
+  // A reuse of an older token of the grant, at this or another instance, may have raced this rotation.
+  await refuseIfGrantRevoked(context, record.grantId, 'refresh_token_revoked', 'refresh token was revoked')
+  return tokens
 }
