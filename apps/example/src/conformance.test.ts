@@ -96,8 +96,6 @@ describe('dpop conformance against the example: the authorization server and all
       'token.form-and-header:resource.2': 'skip',
       // demo-service is no browser client: its token answers carry no CORS headers for the SPA origin.
       'cors.token.expose': 'skip',
-      // RFC 9700 §4.14.2: on main the access tokens of a grant whose refresh token was reused stay active.
-      'refresh.reuse.access-revoked': 'warn',
     })
     expect(report.results.filter((r) => r.outcome === 'fail')).toEqual([])
     expect(report.summary.passed).toBeGreaterThan(150)

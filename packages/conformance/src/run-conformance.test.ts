@@ -14,12 +14,6 @@ function notPassing(report: ConformanceReport): Record<string, string> {
   return Object.fromEntries(report.results.filter((r) => r.outcome !== 'pass').map((r) => [r.id, r.outcome]))
 }
 
-// What @dpop/server still gets wrong on main (RFC 9700 §4.14.2 only describes it, so a warning): the access
-// tokens of a grant whose rotated refresh token was reused stay active.
-const SERVER_GAPS = {
-  'refresh.reuse.access-revoked': 'warn',
-}
-
 // Without nonces the nonce cases have nothing to try, and the token endpoint no DPoP-Nonce to expose.
 const WITHOUT_NONCES = {
   ...Object.fromEntries(
@@ -42,9 +36,7 @@ describe('runConformance against a correct deployment (a client resource and a u
       it('fails nothing, and every case runs at every resource', async () => {
         const report = await runConformance(deployment.target)
         expect(failures(report)).toEqual([])
-        expect(notPassing(report)).toEqual(
-          nonce === 'always' ? SERVER_GAPS : { ...SERVER_GAPS, ...WITHOUT_NONCES },
-        )
+        expect(notPassing(report)).toEqual(nonce === 'always' ? {} : WITHOUT_NONCES)
         const outcome = (id: string) => report.results.find((r) => r.id === id)?.outcome
         for (const id of [
           'dpop_jkt.mismatch',
@@ -52,6 +44,7 @@ describe('runConformance against a correct deployment (a client resource and a u
           'refresh.binding',
           'refresh.reuse.rejected',
           'refresh.reuse.family-revoked',
+          'refresh.reuse.access-revoked',
           'introspection.cnf',
           'cors.resource.expose:resource.1',
           'headers.authorization.duplicate:resource.1',
