@@ -5,7 +5,6 @@ import { createResourceGuard, type ResourceGuardOptions } from '../resource-guar
 import { createMemoryStorage } from './memory-storage.js'
 import type { Storage } from './storage.js'
 import {
-  authorize,
   basic,
   codeFlowTokens,
   decodeJwtPayload,
@@ -13,9 +12,7 @@ import {
   json,
   keyPair,
   makeServer,
-  pkce,
   proofFor,
-  REDIRECT_URI,
   request,
   SECRET,
   TOKEN_URL,
@@ -225,46 +222,6 @@ describe('RFC 9700 §4.14.2, §2.2.2 / RFC 6749 §10.5: reuse of a rotated refre
     expect(response?.status).toBe(400)
     expect(json(response)).toMatchObject({ error: 'invalid_grant' })
     expect(json(response).access_token).toBeUndefined()
-  })
-})
-
-describe('RFC 6749 §4.1.2 / RFC 9700 §4.14.2: a replayed code revokes the grant by the same record', () => {
-  it('revokes the access tokens issued by refreshing, not only the one issued from the code', async () => {
-    const { server, time } = makeServer({ accessTokenFormat: 'opaque' })
-    const pair = await keyPair()
-    const { verifier, challenge } = await pkce()
-    const code = (
-      await authorize(server, {
-        response_type: 'code',
-        client_id: 'web',
-        redirect_uri: REDIRECT_URI,
-        scope: 'read',
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-      })
-    ).get('code') as string
-    const redeem = async () =>
-      server.handle(
-        request('POST', TOKEN_URL, {
-          headers: { dpop: await proofFor(pair, TOKEN_URL, time.seconds()) },
-          body: new URLSearchParams({
-            grant_type: 'authorization_code',
-            code,
-            code_verifier: verifier,
-            redirect_uri: REDIRECT_URI,
-            client_id: 'web',
-            client_secret: SECRET,
-          }).toString(),
-        }),
-      )
-    const first = json(await redeem())
-    const second = json(
-      await refresh(server, first.refresh_token as string, await proofFor(pair, TOKEN_URL, time.seconds())),
-    )
-    expect(await introspect(server, second.access_token as string)).toBe(true)
-    expect(json(await redeem()).error).toBe('invalid_grant')
-    for (const tokens of [first, second])
-      expect(await introspect(server, tokens.access_token as string)).toBe(false)
   })
 })
 
