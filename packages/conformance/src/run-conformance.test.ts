@@ -118,6 +118,25 @@ describe('runConformance against deployments with one check disabled', () => {
   })
 })
 
+describe('RFC 9700 §4.14.2: access tokens of a grant whose refresh token was reused', () => {
+  it('warns when they stay active at introspection (the refresh tokens of the grant being revoked)', async () => {
+    const deployment = await startLoopbackTarget({ broken: 'grant-revocation' })
+    try {
+      const report = await runConformance(deployment.target, { cases: ['refresh.reuse'] })
+      const outcomes = Object.fromEntries(
+        report.results.filter((r) => r.family === 'refresh').map((r) => [r.id, r.outcome]),
+      )
+      expect(outcomes).toEqual({
+        'refresh.reuse.rejected': 'pass',
+        'refresh.reuse.family-revoked': 'pass',
+        'refresh.reuse.access-revoked': 'warn',
+      })
+    } finally {
+      await deployment.close()
+    }
+  })
+})
+
 describe('positive controls', () => {
   it('a server that rejects everything fails, with "positive control failed"', async () => {
     const server = createServer((_req, res) => {

@@ -17,6 +17,7 @@ import {
 } from '@dpop/core'
 import {
   createAuthorizationServer,
+  createMemoryStorage,
   createNeutralRequest,
   createResourceGuard,
   errorToResponse,
@@ -37,6 +38,7 @@ export type BrokenCheck =
   | 'proxy'
   | 'foreign-nonce'
   | 'bearer-allowed'
+  | 'grant-revocation'
 
 export interface LoopbackOptions {
   /** @default 'off' */
@@ -134,6 +136,9 @@ export async function startLoopbackTarget(options: LoopbackOptions = {}): Promis
     return nonce
   }
   const replayStore = () => (broken === 'replay' ? brokenReplayStore : createMemoryReplayStore())
+  // 'grant-revocation': a reused refresh token revokes its refresh tokens, never the grant's access tokens.
+  const storage = createMemoryStorage()
+  if (broken === 'grant-revocation') storage.isGrantRevoked = async () => false
 
   const as = await listen(async () => {})
   const resource = await listen(async () => {})
@@ -154,6 +159,7 @@ export async function startLoopbackTarget(options: LoopbackOptions = {}): Promis
     ],
     dpop: { algorithms: ALGORITHMS, nonce: nonceMode, nonceSource },
     replayStore: replayStore(),
+    storage,
     interaction: () => ({ subject: 'alice' }),
   })
 

@@ -123,7 +123,10 @@ export interface AuthorizationServerConfig {
   replayStore?: ReplayStore
   /** @default createMemoryStorage() */
   storage?: Storage
-  /** Seconds (RFC 6749 §5.1 `expires_in`). @default 3600 */
+  /**
+   * Seconds (RFC 6749 §5.1 `expires_in`). Also how long a revoked JWT access token stays usable at a resource
+   * that verifies JWTs locally instead of introspecting: keep it short. @default 3600
+   */
   accessTokenLifetime?: number
   /** Seconds; each rotation starts a new lifetime. @default 1_209_600 (14 days) */
   refreshTokenLifetime?: number
