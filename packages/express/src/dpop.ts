@@ -10,6 +10,7 @@ import {
   resourceCors,
 } from '@dpop/server'
 import type { RequestHandler } from 'express'
+import { requestHost } from './request-host.js'
 import { setHeaders, writeResponse } from './write-response.js'
 
 declare global {
@@ -21,7 +22,7 @@ declare global {
   }
 }
 
-/** The guard's options, `publicUrl` (default: `req.protocol` and `req.host` after Express's `trust proxy` setting) and `allowedOrigins`. */
+/** The guard's options, `publicUrl` (default: `req.protocol` and the `Host` after Express's `trust proxy` setting) and `allowedOrigins`. */
 export type DPoPOptions = ResourceAdapterOptions
 
 export interface DPoPMiddleware extends RequestHandler {
@@ -52,7 +53,7 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
         const url = resolveRequestUrl({
           publicUrl,
           protocol: req.protocol,
-          host: req.host,
+          host: requestHost(req),
           path: req.originalUrl,
           rawHeaders: req.rawHeaders,
         })

@@ -11,6 +11,7 @@ import {
 } from '@dpop/server'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { requestHost } from './request-host.js'
 import { writeReply } from './write-reply.js'
 
 declare module 'fastify' {
@@ -24,7 +25,7 @@ declare module 'fastify' {
   }
 }
 
-/** The guard's options, `publicUrl` (default: `request.protocol` and `request.host` after Fastify's `trustProxy` setting) and `allowedOrigins`. */
+/** The guard's options, `publicUrl` (default: `request.protocol` and host after Fastify's `trustProxy` setting) and `allowedOrigins`. */
 export type DPoPOptions = ResourceAdapterOptions
 
 export type DPoPPreHandler = (
@@ -61,7 +62,7 @@ const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
         const url = resolveRequestUrl({
           publicUrl,
           protocol: request.protocol,
-          host: request.host,
+          host: requestHost(request),
           path: request.url,
           rawHeaders: request.raw.rawHeaders,
         })
@@ -87,4 +88,4 @@ const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
  * challenge and JSON body; any other error goes to Fastify's error handler. Register a second guard in
  * an encapsulated scope.
  */
-export const dpop = fp(plugin, { fastify: '5.x', name: '@dpop/fastify' })
+export const dpop = fp(plugin, { fastify: '4.x || 5.x', name: '@dpop/fastify' })

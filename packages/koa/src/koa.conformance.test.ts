@@ -1,8 +1,9 @@
 import { createServer } from 'node:http'
 import { type ConformanceAppOptions, listenOnLoopback, runConformanceSuite } from '@dpop/adapter-tests'
 import { bodyParser } from '@koa/bodyparser'
-import Koa, { type Middleware } from 'koa'
+import Koa3, { type Middleware } from 'koa'
 import mount from 'koa-mount'
+import Koa2 from 'koa2'
 import { authorizationServer, dpop, protectedResourceMetadata } from './index.js'
 
 const answer: Middleware = (ctx) => {
@@ -15,7 +16,8 @@ function route(path: string, guard: Middleware): Middleware {
   return (ctx, next) => (ctx.path === path ? guard(ctx, () => answer(ctx, next)) : next())
 }
 
-function start(options: ConformanceAppOptions) {
+/** The conformance app on one major of Koa: the adapter's types are Koa 3's, its code serves both. */
+const startOn = (Koa: typeof Koa3) => (options: ConformanceAppOptions) => {
   const app = new Koa({ proxy: options.trustProxy })
   app.silent = true
   const publicUrl = options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }
@@ -31,4 +33,5 @@ function start(options: ConformanceAppOptions) {
   return listenOnLoopback(createServer(app.callback()))
 }
 
-runConformanceSuite({ name: '@dpop/koa', start })
+runConformanceSuite({ name: '@dpop/koa on Koa 3', start: startOn(Koa3) })
+runConformanceSuite({ name: '@dpop/koa on Koa 2', start: startOn(Koa2 as unknown as typeof Koa3) })
