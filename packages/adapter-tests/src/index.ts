@@ -9,5 +9,6 @@ export {
   type ConformanceAdapter,
   type ConformanceApp,
   type ConformanceAppOptions,
+  type ConformanceLimits,
   runConformanceSuite,
 } from './run-conformance-suite.js'
