@@ -1,34 +1,17 @@
 import { createServer } from 'node:http'
-import {
-  createFetchGuard,
-  fetchAuthorizationServer,
-  fetchProtectedResourceMetadata,
-  type ResourceAuthentication,
-} from '@dpop/server'
 import { getRequestListener } from '@hono/node-server'
 import { Hono } from 'hono'
 import { listenOnLoopback } from '../listen-on-loopback.js'
 import { type ConformanceAppOptions, runConformanceSuite } from '../run-conformance-suite.js'
+import { fetchConformanceApp } from './fetch-conformance-app.js'
 import { FETCH_LIMITS } from './fetch-limits.js'
-import { routeAnswer } from './route-answer.js'
+import { answerBody, routeAnswer } from './route-answer.js'
 
-const fields = (authentication: ResourceAuthentication) => ({
-  sub: authentication.claims.sub,
-  scheme: authentication.scheme,
-  thumbprint: authentication.thumbprint,
-})
-
-/** Hono on Node (@hono/node-server), the guard used as Hono users would: `protect()` around a handler. */
+/** Hono on Node (@hono/node-server), the guard used as Hono users would: `protect()` or a direct call. */
 function start(options: ConformanceAppOptions) {
-  const publicUrl = options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }
-  const guard = createFetchGuard({ ...options.guard, ...publicUrl, allowedOrigins: options.allowedOrigins })
-  const nonceGuard = createFetchGuard({ ...options.nonceGuard, ...publicUrl })
-  const authorizationServer = fetchAuthorizationServer(options.authorizationServer)
-  const metadata = fetchProtectedResourceMetadata(options.guard)
-  const resource = guard.protect((_request, authentication) => routeAnswer(fields(authentication)))
-  const admin = guard.protect((_request, authentication) => routeAnswer(fields(authentication)), {
-    requiredScopes: ['admin'],
-  })
+  const { guard, nonceGuard, authorizationServer, metadata } = fetchConformanceApp(options)
+  const resource = guard.protect(routeAnswer)
+  const admin = guard.protect(routeAnswer, { requiredScopes: ['admin'] })
 
   const app = new Hono()
   app.use(async (c, next) => (await authorizationServer(c.req.raw)) ?? metadata(c.req.raw) ?? next())
@@ -41,7 +24,7 @@ function start(options: ConformanceAppOptions) {
   app.get('/nonce', async (c) => {
     const result = await nonceGuard(c.req.raw)
     if (result instanceof Response) return result
-    return c.body(JSON.stringify(fields(result)), 200, {
+    return c.body(JSON.stringify(answerBody(result)), 200, {
       ...result.responseHeaders,
       'Content-Type': 'application/json; charset=utf-8',
     })
