@@ -22,9 +22,11 @@ const COMMANDS: readonly Command[] = [
   fetchCommand,
 ]
 
-/** Exit codes of `run`. */
+/** Exit code of `run` when the command succeeded. */
 export const EXIT_SUCCESS = 0
+/** Exit code of `run` when the command failed: a proof did not verify, a request was refused, … */
 export const EXIT_FAILURE = 1
+/** Exit code of `run` when the command line was wrong: unknown command or option, missing value. */
 export const EXIT_USAGE = 2
 
 function reportError(io: CommandIo, json: boolean, command: Command | undefined, error: unknown): number {

@@ -6,6 +6,7 @@ import { prepareRequestBody } from './request-body.js'
 /** `fetch`'s own signature. */
 export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
 
+/** Options of {@link createDPoPFetch}. */
 export interface DPoPFetchOptions {
   /** The fetch to wrap. @default globalThis.fetch */
   fetch?: FetchFunction

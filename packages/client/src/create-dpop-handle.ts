@@ -12,6 +12,7 @@ import { exportJWK } from 'jose'
 import type { DPoPKeyStore } from './key-store.js'
 import { ServerClock } from './server-clock.js'
 
+/** Options of {@link createDPoPHandle}. */
 export interface DPoPHandleOptions {
   /** The key pair to sign proofs with. @default loaded from `keyStore`, else generated (non-extractable) */
   keyPair?: CryptoKeyPair
@@ -58,6 +59,7 @@ const EDWARDS_ALGORITHMS: Record<string, readonly DPoPAlgorithm[]> = {
 
 /** One DPoP key pair with what a client learns while using it: nonces per origin and the server clock. */
 export interface DPoPHandle {
+  /** The key pair that signs the proofs; its private key is non-extractable unless you gave another. */
   readonly keyPair: CryptoKeyPair
   /** The algorithm proofs are signed with where no server chose another: `alg` when it was given. */
   readonly algorithm: DPoPAlgorithm
@@ -86,7 +88,9 @@ export interface DPoPHandle {
   createProof(request: ProofRequest): Promise<string>
   /** The last nonce the origin of `url` gave; never one from another origin. */
   nonceFor(url: string | URL): string | undefined
+  /** Keeps `nonce` for the origin of `url`, for the next proofs sent there (RFC 9449 §8, §9). */
   rememberNonce(url: string | URL, nonce: string): void
+
   /**
    * Learns from a response: its `DPoP-Nonce` for the origin of `url` and its `Date` for the clock.
    * `sentAt` is `now()` when the request left. Returns true when the clock offset changed.

@@ -1,5 +1,6 @@
 import type { DPoPKeyStore } from './key-store.js'
 
+/** Options of {@link createIndexedDBKeyStore}. */
 export interface IndexedDBKeyStoreOptions {
   /** The record the pair is kept under, to keep several pairs in one database. @default 'dpop' */
   key?: string

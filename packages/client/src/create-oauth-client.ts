@@ -7,10 +7,13 @@ import { OAuthError, oauthErrorOf } from './oauth-error.js'
 import { codeChallengeOf, randomToken } from './pkce.js'
 import { readTokenSet, type TokenSet } from './token-set.js'
 
+/** Options of {@link createOAuthClient}. */
 export interface OAuthClientOptions {
   /** The authorization server's issuer identifier; metadata must name exactly this issuer (RFC 8414 §3.3). */
   issuer: string
+  /** The client identifier registered at the authorization server (RFC 6749 §2.2). */
   clientId: string
+  /** The client secret of a confidential client; leave it out for a public client (browser, mobile, CLI). */
   clientSecret?: string
   /** @default 'client_secret_basic' with a `clientSecret`, else 'none' */
   clientAuthentication?: ClientAuthenticationMethod
@@ -26,7 +29,9 @@ export interface OAuthClientOptions {
   maxReplayBodyBytes?: DPoPFetchOptions['maxReplayBodyBytes']
 }
 
+/** Parameters of a token request. */
 export interface TokenRequestOptions {
+  /** The scope to ask for, space-separated (RFC 6749 §3.3). */
   scope?: string
   /** RFC 8707 resource indicators. */
   resource?: string | readonly string[]
@@ -34,6 +39,7 @@ export interface TokenRequestOptions {
   parameters?: Record<string, string>
 }
 
+/** Parameters of an authorization request. */
 export interface AuthorizationRequestOptions extends TokenRequestOptions {
   /** @default the client's `redirectUri` */
   redirectUri?: string
@@ -43,26 +49,37 @@ export interface AuthorizationRequestOptions extends TokenRequestOptions {
 
 /** What to keep (for example in sessionStorage) until the callback: all of it is needed to redeem the code. */
 export interface AuthorizationRequest {
+  /** Where to send the user's browser. */
   url: URL
+  /** The `state` sent, checked against the callback's (RFC 6749 §10.12). */
   state: string
+  /** The PKCE code verifier, a secret sent only with the token request (RFC 7636 §4.1). */
   codeVerifier: string
+  /** The redirect URI sent, which the token request must repeat (RFC 6749 §4.1.3). */
   redirectUri: string
 }
 
+/** What {@link OAuthClient.exchangeAuthorizationCode} needs from the {@link AuthorizationRequest} it answers. */
 export interface AuthorizationCodeExchange {
   /** The `state` sent with the authorization request. */
   state: string
+  /** The PKCE code verifier of the authorization request. */
   codeVerifier: string
+  /** The redirect URI of the authorization request. */
   redirectUri: string
   /** More form parameters for the token request. */
   parameters?: Record<string, string>
 }
 
+/** An OAuth 2.0 client whose token requests carry DPoP proofs, from {@link createOAuthClient}. */
 export interface OAuthClient {
+  /** The DPoP handle whose key signs the proofs and binds the tokens. */
   readonly handle: DPoPHandle
   /** The DPoP fetch the client uses; it shares the handle's nonces. */
   readonly fetch: FetchFunction
+  /** The authorization server's issuer identifier. */
   readonly issuer: string
+
   /** The authorization server metadata, discovered on first use (RFC 8414). */
   metadata(): Promise<AuthorizationServerMetadata>
   /** RFC 6749 §4.4 with a DPoP proof (RFC 9449 §5). */

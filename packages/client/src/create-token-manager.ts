@@ -3,6 +3,7 @@ import type { FetchFunction } from './create-dpop-fetch.js'
 import type { OAuthClient, TokenRequestOptions } from './create-oauth-client.js'
 import type { TokenSet } from './token-set.js'
 
+/** Options of {@link createTokenManager}. */
 export interface TokenManagerOptions {
   /** The tokens to start with (for example from an authorization code exchange). */
   tokens?: TokenSet
@@ -21,10 +22,13 @@ export interface TokenManagerOptions {
   fetch?: FetchFunction
 }
 
+/** Keeps a token set fresh and sends it with DPoP proofs, from {@link createTokenManager}. */
 export interface TokenManager {
   /** The current tokens, possibly expired. */
   readonly tokens: TokenSet | undefined
+  /** Replaces the current tokens, for example after a new login; `undefined` forgets them. */
   setTokens(tokens: TokenSet | undefined): void
+
   /** Tokens valid for at least `refreshSkew` more seconds, renewed when needed; one renewal serves all callers. */
   getTokens(): Promise<TokenSet>
   /** Renews now (refresh token, else `obtainTokens`), sharing a renewal already under way. */

@@ -2,9 +2,11 @@ import type { AuthorizationServerMetadata } from './authorization-server-metadat
 import type { FetchFunction } from './create-dpop-fetch.js'
 import { OAuthError } from './oauth-error.js'
 
+/** Options of {@link discoverAuthorizationServer}. */
 export interface DiscoverAuthorizationServerOptions {
-  /** @default globalThis.fetch */
+  /** The fetch that reads the metadata. @default globalThis.fetch */
   fetch?: FetchFunction
+  /** Aborts the metadata request. */
   signal?: AbortSignal
 }
 

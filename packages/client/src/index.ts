@@ -1,3 +1,10 @@
+/**
+ * DPoP (RFC 9449) for clients: non-extractable keys, a fetch that adds proofs and follows server nonces and
+ * clocks, every OAuth grant with DPoP-bound tokens, and a token manager. Runs in browsers and Node.
+ *
+ * @packageDocumentation
+ * @module @dpop/client
+ */
 export type { AuthorizationServerMetadata } from './authorization-server-metadata.js'
 export type { ClientAuthenticationMethod } from './client-authentication.js'
 export { createDPoPFetch, type DPoPFetchOptions, type FetchFunction } from './create-dpop-fetch.js'

@@ -1,5 +1,6 @@
 import { type DPoPErrorReason, isDPoPErrorReason } from '@dpop/core'
 
+/** Options of the {@link OAuthError} constructor. */
 export interface OAuthErrorOptions {
   /** `error_description` of the server, or a description of a check of this client. */
   description?: string
@@ -7,6 +8,7 @@ export interface OAuthErrorOptions {
   uri?: string
   /** The HTTP status of the response; absent for authorization responses and checks of this client. */
   status?: number
+  /** The underlying error, for logs. */
   cause?: unknown
   /**
    * The machine reason (core's `DPoP_ERROR_REASONS`).
@@ -24,14 +26,19 @@ const OAUTH_ERROR_BRAND = Symbol.for('@dpop/client.OAuthError')
  * `unsupported_dpop_algorithm`.
  */
 export class OAuthError extends Error {
+  /** Always `'OAuthError'`. */
   override readonly name = 'OAuthError'
   /** The `error` code. */
   readonly error: string
+  /** The server's `error_description`, or a description of the check that failed. */
   readonly errorDescription: string | undefined
+  /** The server's `error_uri`: a page about the error. */
   readonly errorUri: string | undefined
+  /** The HTTP status of the response; `undefined` for authorization responses and checks of this client. */
   readonly status: number | undefined
   /** The machine reason, shared with `DPoPError` (core's `DPoP_ERROR_REASONS`): `error_response` when the server answered `error`. */
   readonly reason: DPoPErrorReason
+  /** @internal Lets {@link isOAuthError} recognize instances from another copy of the package. */
   readonly [OAUTH_ERROR_BRAND] = true
 
   constructor(error: string, options: OAuthErrorOptions = {}) {

@@ -2,13 +2,17 @@ import { OAuthError } from './oauth-error.js'
 
 /** A successful token response (RFC 6749 §5.1), in camelCase, with the raw members kept. */
 export interface TokenSet {
+  /** The access token, to send as `Authorization: DPoP <token>` with a proof. */
   accessToken: string
   /** As the server sent it: `DPoP`, or `Bearer` when that was allowed. */
   tokenType: string
   /** Epoch milliseconds on the local clock, from `expires_in`. */
   expiresAt?: number
+  /** The refresh token, when the server issued one. */
   refreshToken?: string
+  /** The granted scope, when the server named it (it may differ from the one asked for, RFC 6749 §3.3). */
   scope?: string
+
   /** OpenID Connect ID token, when the server issued one. */
   idToken?: string
   /** Every member of the response. */

@@ -8,10 +8,13 @@ import type {
   FetchFunction,
 } from './types.js'
 
+/** Where {@link conformanceCommand} writes, and the fetch it sends requests with. */
 export interface ConformanceCommandIo {
+  /** Writes the report. */
   stdout(text: string): void
+  /** Writes usage errors. */
   stderr(text: string): void
-  /** @default globalThis.fetch */
+  /** The fetch to send requests with. @default globalThis.fetch */
   fetch?: FetchFunction
 }
 

@@ -1,8 +1,10 @@
 import { formatJUnit } from './format-junit.js'
 import type { ConformanceOutcome, ConformanceReport } from './types.js'
 
+/** The formats {@link formatReport} writes: a table for people, JSON, or JUnit XML. */
 export type ReportFormat = 'text' | 'json' | 'junit'
 
+/** Options of {@link formatReport}. */
 export interface FormatReportOptions {
   /** A table for people, the report as JSON, or JUnit XML for CI. @default 'text' */
   format?: ReportFormat

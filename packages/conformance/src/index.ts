@@ -1,3 +1,10 @@
+/**
+ * A conformance kit for DPoP (RFC 9449) deployments: runs hostile proofs and tokens against your
+ * authorization server and resources, and reports what each section of the specification expects.
+ *
+ * @packageDocumentation
+ * @module @dpop/conformance
+ */
 export { type ConformanceCommandIo, conformanceCommand } from './cli-command.js'
 export { formatJUnit } from './format-junit.js'
 export { type FormatReportOptions, formatReport, type ReportFormat } from './format-report.js'

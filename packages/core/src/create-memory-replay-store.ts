@@ -4,6 +4,7 @@ import { sha256Base64url } from './platform-crypto.js'
 import { ReplayKeyTable } from './replay-key-table.js'
 import type { ReplayStore } from './replay-store.js'
 
+/** Options of {@link createMemoryReplayStore}. */
 export interface MemoryReplayStoreOptions {
   /**
    * Live entries kept at most. When every slot holds a live entry, `reserve` fails closed (503) rather
@@ -15,6 +16,7 @@ export interface MemoryReplayStoreOptions {
   now?: () => number
 }
 
+/** The in-process {@link ReplayStore} of {@link createMemoryReplayStore}, for a single server instance. */
 export interface MemoryReplayStore extends ReplayStore {
   /** Live and not yet swept entries. */
   readonly size: number

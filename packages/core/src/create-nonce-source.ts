@@ -1,5 +1,6 @@
 import { base64url } from 'jose'
 
+/** One secret of a {@link NonceSource}: nonces carry its `id`, and are authenticated with HMAC-SHA256 under it. */
 export interface NonceSecret {
   /** A short identifier carried in the nonce so the verifier finds the secret ([A-Za-z0-9_-], ≤ 16). */
   id: string
@@ -7,6 +8,7 @@ export interface NonceSecret {
   secret: string | Uint8Array
 }
 
+/** Options of {@link createNonceSource}. */
 export interface NonceSourceOptions {
   /** The first secret issues nonces; all of them verify, so rotation is "add a new first secret". */
   secrets: readonly NonceSecret[]
@@ -18,10 +20,26 @@ export interface NonceSourceOptions {
   now?: () => number
 }
 
+/**
+ * What {@link NonceSource.verify} found: `valid` (issued by this source for this server and not expired),
+ * `stale` (issued here but expired: answer with a fresh nonce, RFC 9449 §8.2) or `invalid` (not a nonce of
+ * this source or of this server).
+ */
 export type NonceVerification =
-  | { status: 'valid' /** True in the last step of its life: hand out a fresh one. */; expiresSoon: boolean }
-  | { status: 'stale' }
-  | { status: 'invalid' }
+  | {
+      /** The nonce was issued by this source for this server and is still within its window. */
+      status: 'valid'
+      /** True in the last step of its life: hand out a fresh one. */
+      expiresSoon: boolean
+    }
+  | {
+      /** The nonce was issued by this source but its window has passed. */
+      status: 'stale'
+    }
+  | {
+      /** The value is not a nonce this source issued for this server. */
+      status: 'invalid'
+    }
 
 /**
  * Issues and checks server nonces (RFC 9449 §8, §9) without storage. `server` names the server that issues
@@ -29,7 +47,9 @@ export type NonceVerification =
  * never verifies for another, even when both use one source or one secret.
  */
 export interface NonceSource {
+  /** A fresh nonce for `server`, to send in the `DPoP-Nonce` response header. */
   issue(server?: string): Promise<string>
+  /** Checks a nonce that a proof carried, for the same `server` it was issued for. */
   verify(nonce: unknown, server?: string): Promise<NonceVerification>
 }
 

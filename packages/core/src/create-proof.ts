@@ -12,6 +12,7 @@ import {
 import { encodeBase64url, encodeTextBase64url } from './platform-crypto.js'
 import { signCompact } from './sign-compact.js'
 
+/** What {@link createProof} puts in the proof (RFC 9449 §4.2). */
 export interface CreateProofOptions {
   /** The HTTP method of the request, as sent (RFC 9449 §4.2). */
   htm: string
@@ -34,8 +35,11 @@ export interface CreateProofOptions {
   alg?: DPoPAlgorithm
 }
 
+/** A Web Crypto key pair that signs proofs; the private key may be non-extractable. */
 export interface DPoPKeyPair {
+  /** Signs the proofs. */
   privateKey: CryptoKey
+  /** Published in each proof's `jwk` header. */
   publicKey: CryptoKey
 }
 

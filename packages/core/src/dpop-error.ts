@@ -20,6 +20,7 @@ export type DPoPErrorCode =
   | 'server_error'
   | 'temporarily_unavailable'
 
+/** Options of the {@link DPoPError} constructor. */
 export interface DPoPErrorOptions {
   /** A fixed, human-readable description. Never put untrusted input here. */
   description?: string
@@ -40,16 +41,23 @@ const DPoP_ERROR_BRAND = Symbol.for('@dpop/core.DPoPError')
  * for logs and metrics, `status` and `headers` are ready to be written by an adapter.
  */
 export class DPoPError extends Error {
+  /** Always `'DPoPError'`. */
   override readonly name = 'DPoPError'
+  /** The error code sent on the wire, in the `error` member of the JSON body or of the challenge. */
   readonly code: DPoPErrorCode
   /** The machine reason: a member of the documented catalogue `DPoP_ERROR_REASONS`. */
   readonly reason: DPoPErrorReason
+  /** The HTTP status to answer with. @defaultValue 400 */
   readonly status: number
+  /** Response headers to send with the error, such as `WWW-Authenticate`, `DPoP-Nonce` and `Retry-After`. */
   readonly headers: Readonly<Record<string, string>>
+  /** The `error_description` sent on the wire, if any: a fixed text that never contains request input. */
   readonly description: string | undefined
+  /** A fresh nonce the client must use on its next request (`use_dpop_nonce`, RFC 9449 §8, §9). */
   readonly nonce: string | undefined
   /** Errors of this class are safe to show to the client (they never carry untrusted input). */
   readonly expose = true
+  /** @internal Lets {@link isDPoPError} recognize instances from another copy of the package. */
   readonly [DPoP_ERROR_BRAND] = true
 
   constructor(code: DPoPErrorCode, reason: DPoPErrorReason, options: DPoPErrorOptions = {}) {
@@ -68,7 +76,12 @@ export class DPoPError extends Error {
   }
 
   /** The JSON body of RFC 6749 §5.2 / RFC 6750 §3. */
-  toJSON(): { error: DPoPErrorCode; error_description?: string } {
+  toJSON(): {
+    /** {@link DPoPError.code}. */
+    error: DPoPErrorCode
+    /** {@link DPoPError.description}, when there is one. */
+    error_description?: string
+  } {
     return this.description === undefined
       ? { error: this.code }
       : { error: this.code, error_description: this.description }

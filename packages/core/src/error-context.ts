@@ -7,10 +7,13 @@ import { buildWWWAuthenticate } from './www-authenticate.js'
  */
 export type DPoPErrorContext = 'token' | 'resource'
 
+/** What the `WWW-Authenticate` challenge of a resource error carries (RFC 9449 §7.1, RFC 6750 §3). */
 export interface ChallengeOptions {
   /** Algorithms advertised in the `algs` parameter of the DPoP challenge. */
   algs?: readonly string[]
+  /** The `realm` parameter: names the protection space (RFC 9110 §11.5). */
   realm?: string
+
   /** RFC 9728 `resource_metadata` URL. */
   resourceMetadata?: string
   /** Scope needed, for `insufficient_scope`. */

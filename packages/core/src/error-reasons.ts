@@ -6,13 +6,9 @@ export interface DPoPErrorReasonEntry {
   readonly meaning: string
 }
 
-/**
- * Every machine reason the toolkit gives a failure (`DPoPError.reason`, `OAuthError.reason`), with the
- * section it rests on. The same reason names the same failure in the client, the authorization server and
- * the resource guards, in errors, events and metrics alike. The table in `docs/error-reasons.md` is
- * generated from this object.
- */
-export const DPoP_ERROR_REASONS = {
+// The catalogue itself; exported below under a Record type, so its reference lists the reasons once (as the
+// union DPoPErrorReason) rather than as 125 undocumented object members.
+const REASONS = {
   // RFC 9449 §4.3: checking a DPoP proof, in the order of its steps.
   missing: { reference: 'RFC 9449 §4.3 step 1', meaning: 'no DPoP proof was sent' },
   header_multiple: {
@@ -393,8 +389,19 @@ export const DPoP_ERROR_REASONS = {
   },
 } as const satisfies Record<string, DPoPErrorReasonEntry>
 
-/** A machine reason of the catalogue `DPoP_ERROR_REASONS`. */
-export type DPoPErrorReason = keyof typeof DPoP_ERROR_REASONS
+/**
+ * A machine reason of the catalogue {@link DPoP_ERROR_REASONS}.
+ * @useDeclaredType
+ */
+export type DPoPErrorReason = keyof typeof REASONS
+
+/**
+ * Every machine reason the toolkit gives a failure (`DPoPError.reason`, `OAuthError.reason`), with the
+ * section it rests on. The same reason names the same failure in the client, the authorization server and
+ * the resource guards, in errors, events and metrics alike. `docs/error-reasons.md` in the repository lists
+ * them as a table.
+ */
+export const DPoP_ERROR_REASONS: Readonly<Record<DPoPErrorReason, DPoPErrorReasonEntry>> = REASONS
 
 /** True when `value` is a reason of the catalogue. */
 export function isDPoPErrorReason(value: unknown): value is DPoPErrorReason {

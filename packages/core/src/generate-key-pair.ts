@@ -6,6 +6,7 @@ import {
   MIN_RSA_MODULUS_BITS,
 } from './algorithms.js'
 
+/** Options of {@link generateKeyPair}. */
 export interface GenerateKeyPairOptions {
   /** Whether the private key may be exported. Keep it false unless the key must be stored outside Web Crypto. @default false */
   extractable?: boolean

@@ -2,6 +2,7 @@ import { importJWK } from 'jose'
 import { type DPoPAlgorithm, isSupportedAlgorithm, keyFitsAlgorithm } from './algorithms.js'
 import type { JWK } from './jwk.js'
 
+/** Options of {@link importJwk}. */
 export interface ImportJwkOptions {
   /** Whether the imported key may be exported again. @default false */
   extractable?: boolean

@@ -1,3 +1,11 @@
+/**
+ * DPoP (RFC 9449) building blocks: creating and verifying proofs, JWK thumbprints (RFC 7638), access token
+ * hashes, stateless server nonces, replay stores and one error model. Web Crypto and `jose` only: runs in
+ * Node, browsers, Deno, Bun and workers.
+ *
+ * @packageDocumentation
+ * @module @dpop/core
+ */
 export {
   assertAlgorithms,
   DEFAULT_ALGORITHMS,

@@ -28,7 +28,9 @@ export interface JWK {
   crv?: string
   /** Private exponent or private key: present only in private keys. */
   d?: string
+  /** RSA first factor CRT exponent (RFC 7518 §6.3.2.4). */
   dp?: string
+  /** RSA second factor CRT exponent (RFC 7518 §6.3.2.5). */
   dq?: string
   /** RSA public exponent. */
   e?: string
@@ -36,8 +38,11 @@ export interface JWK {
   k?: string
   /** RSA modulus. */
   n?: string
+  /** RSA first prime factor (RFC 7518 §6.3.2.2). */
   p?: string
+  /** RSA second prime factor (RFC 7518 §6.3.2.3). */
   q?: string
+  /** RSA first CRT coefficient (RFC 7518 §6.3.2.6). */
   qi?: string
   /** x coordinate (EC) or public key (OKP). */
   x?: string
@@ -47,8 +52,15 @@ export interface JWK {
   pub?: string
   /** Private key of an AKP key. */
   priv?: string
-  /** Other RSA primes. */
-  oth?: Array<{ d?: string; r?: string; t?: string }>
+  /** Other RSA primes, beyond the first two (RFC 7518 §6.3.2.7). */
+  oth?: Array<{
+    /** Factor CRT exponent of this prime. */
+    d?: string
+    /** The prime factor. */
+    r?: string
+    /** Factor CRT coefficient of this prime. */
+    t?: string
+  }>
 }
 
 /** A JSON Web Key Set (RFC 7517 §5). */

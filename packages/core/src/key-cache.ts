@@ -3,8 +3,11 @@ import { LruCache } from './lru-cache.js'
 import { importVerificationKey, sha256Base64url, type VerificationKey } from './platform-crypto.js'
 import { canonicalJwk, type PublicJwk } from './public-jwk.js'
 
+/** An imported public key of a {@link KeyCache}, with its JWK thumbprint. */
 export interface CachedKey {
+  /** The key, imported for verifying signatures with the algorithm it was looked up for. */
   key: VerificationKey
+
   /** RFC 7638 thumbprint. */
   thumbprint: string
 }

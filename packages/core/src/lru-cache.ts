@@ -10,16 +10,22 @@ export class LruCache<K, V> {
   #old = new Map<K, V>()
   readonly #generationSize: number
 
-  constructor(readonly maxEntries: number) {
+  /** @param maxEntries - The most entries the cache holds, a positive integer. */
+  constructor(
+    /** The most entries the cache holds. */
+    readonly maxEntries: number,
+  ) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1)
       throw new TypeError('maxEntries must be a positive integer')
     this.#generationSize = Math.max(1, Math.floor(maxEntries / 2))
   }
 
+  /** How many entries the cache holds now. */
   get size(): number {
     return this.#young.size + this.#old.size
   }
 
+  /** The value of `key`, or `undefined`; a hit marks the entry as recently used. */
   get(key: K): V | undefined {
     const value = this.#young.get(key)
     if (value !== undefined) return value
@@ -31,17 +37,20 @@ export class LruCache<K, V> {
     return old
   }
 
+  /** Stores `value` under `key`, dropping the least recently used entries when the cache is full. */
   set(key: K, value: V): void {
     this.#old.delete(key)
     if (this.#young.has(key)) this.#young.set(key, value)
     else this.#add(key, value)
   }
 
+  /** Removes `key`. */
   delete(key: K): void {
     this.#young.delete(key)
     this.#old.delete(key)
   }
 
+  /** Removes every entry. */
   clear(): void {
     this.#young.clear()
     this.#old.clear()

@@ -5,15 +5,24 @@ import type { DPoPAlgorithm } from './algorithms.js'
  * that keep PEM keys pass `crypto.createPrivateKey(pem)` and `crypto.createPublicKey(pem)` as they are.
  */
 export interface NodeKeyObject {
+  /** `private` or `public` for the keys core accepts. */
   readonly type: 'secret' | 'public' | 'private'
+  /** `ec`, `rsa`, `ed25519`, `ed448`, … */
   readonly asymmetricKeyType?: string | undefined
-  readonly asymmetricKeyDetails?: { namedCurve?: string | undefined }
+  /** Details of the key; core reads the curve of an EC key. */
+  readonly asymmetricKeyDetails?: {
+    /** The curve of an EC key: `prime256v1`, `secp384r1` or `secp521r1`. */
+    namedCurve?: string | undefined
+  }
+  /** Exports the key as a JWK. */
   export(options: { format: 'jwk' }): Record<string, unknown>
 }
 
 /** A key pair of Node.js `KeyObject`s. */
 export interface NodeKeyObjectPair {
+  /** Signs. */
   privateKey: NodeKeyObject
+  /** Verifies; published as a JWK. */
   publicKey: NodeKeyObject
 }
 

@@ -1,5 +1,6 @@
 import { DPoPError } from './dpop-error.js'
 
+/** The scheme and credential of an `Authorization` header, as {@link parseAuthorization} returns them. */
 export interface AuthorizationCredentials {
   /** The scheme lower-cased: `dpop`, `bearer`, … (RFC 9110 §11.1: schemes are case-insensitive). */
   scheme: string

@@ -9,9 +9,32 @@ import { isCanonicalBase64url } from './canonical-base64url.js'
 
 /** The required public members of a JWK (RFC 7638 §3.2), nothing else. */
 export type PublicJwk =
-  | { kty: 'EC'; crv: string; x: string; y: string }
-  | { kty: 'RSA'; e: string; n: string }
-  | { kty: 'OKP'; crv: string; x: string }
+  | {
+      /** Elliptic curve key (RFC 7518 §6.2). */
+      kty: 'EC'
+      /** `P-256`, `P-384` or `P-521`. */
+      crv: string
+      /** The x coordinate, base64url. */
+      x: string
+      /** The y coordinate, base64url. */
+      y: string
+    }
+  | {
+      /** RSA key (RFC 7518 §6.3). */
+      kty: 'RSA'
+      /** The public exponent, base64url. */
+      e: string
+      /** The modulus, base64url. */
+      n: string
+    }
+  | {
+      /** Octet key pair: an Edwards-curve key (RFC 8037 §2). */
+      kty: 'OKP'
+      /** `Ed25519` or `Ed448`. */
+      crv: string
+      /** The public key, base64url. */
+      x: string
+    }
 
 export type JwkProblem =
   | 'jwk_missing'

@@ -21,7 +21,9 @@ import type { ReplayStore } from './replay-store.js'
 import type { DPoPHttpRequest } from './request.js'
 import { parseJsonObject } from './strict-json.js'
 
+/** Server nonces a verifier asks for (RFC 9449 §8, §9). */
 export interface NonceRequirement {
+  /** Issues and checks the nonces, usually {@link createNonceSource}. */
   source: NonceSource
   /**
    * The identity of the server checking the proof (its role and issuer or resource identifier, such as
@@ -36,6 +38,7 @@ export interface NonceRequirement {
   required?: boolean | ((request: DPoPHttpRequest) => boolean | Promise<boolean>)
 }
 
+/** What {@link verifyProof} checks beyond the proof itself (RFC 9449 §4.3). */
 export interface VerifyProofOptions {
   /** Accepted `alg` values (RFC 9449 §4.3 step 5). @default DEFAULT_ALGORITHMS (every asymmetric algorithm the runtime verifies) */
   algorithms?: readonly string[]
@@ -70,29 +73,44 @@ export interface VerifyProofOptions {
   now?: () => number
 }
 
+/** The protected header of a verified proof (RFC 9449 §4.2). */
 export interface ProofHeader {
+  /** Always `dpop+jwt`. */
   typ: string
+  /** The signature algorithm. */
   alg: DPoPAlgorithm
+  /** The public key that signed the proof. */
   jwk: PublicJwk
   [name: string]: unknown
 }
 
+/** The claims of a verified proof (RFC 9449 §4.2). */
 export interface ProofClaims {
+  /** The proof's unique identifier, reserved in the replay store. */
   jti: string
+  /** The HTTP method of the request. */
   htm: string
+  /** The request URL, without query and fragment. */
   htu: string
+  /** When the proof was created, in seconds since the epoch. */
   iat: number
+  /** Hash of the access token sent with the proof (base64url SHA-256). */
   ath?: string
+  /** The server nonce the proof carries. */
   nonce?: string
   [name: string]: unknown
 }
 
+/** What {@link verifyProof} returns for a valid proof. */
 export interface VerifiedProof {
   /** RFC 7638 thumbprint of the proof's key: compare with or store as `cnf.jkt`. */
   thumbprint: string
+  /** The public key that signed the proof, with only its required members. */
   jwk: PublicJwk
+
   /** Shared by every proof with the same protected header, hence read-only. */
   header: Readonly<ProofHeader>
+  /** The proof's claims. */
   claims: ProofClaims
   /** Headers to add to the successful response (a fresh `DPoP-Nonce` when the one used expires soon). */
   responseHeaders: Record<string, string>

@@ -1,20 +1,30 @@
 import { DPoPError } from './dpop-error.js'
 
+/** One challenge of a `WWW-Authenticate` header, as {@link parseWWWAuthenticate} returns it (RFC 9110 §11.6.1). */
 export interface Challenge {
   /** The auth-scheme as sent (compare case-insensitively). */
   scheme: string
   /** Parameters with lower-cased names. */
   params: Record<string, string>
+  /** The token68 form of a challenge that carries one instead of parameters. */
   token68?: string
 }
 
+/** The parts of the challenge {@link buildWWWAuthenticate} writes; absent parameters are left out. */
 export interface BuildWWWAuthenticateOptions {
+  /** The auth-scheme. @defaultValue `'DPoP'` */
   scheme?: string
+  /** The `realm` parameter (RFC 9110 §11.5). */
   realm?: string
+  /** The `error` parameter: `invalid_token`, `invalid_dpop_proof`, `use_dpop_nonce`, … (RFC 9449 §7.1). */
   error?: string
+  /** The `error_description` parameter: a fixed text, never request input. */
   description?: string
+  /** The `scope` parameter: the scope the resource needs (RFC 6750 §3). */
   scope?: string
+  /** The `algs` parameter: the proof algorithms the resource accepts, space-separated (RFC 9449 §7.1). */
   algs?: readonly string[]
+  /** The `resource_metadata` parameter: the URL of the resource's metadata (RFC 9728 §5.1). */
   resourceMetadata?: string
 }
 

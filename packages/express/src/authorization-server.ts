@@ -3,6 +3,7 @@ import { createNeutralRequest } from '@dpop/server'
 import express, { type Router } from 'express'
 import { writeResponse } from './write-response.js'
 
+/** Options of the Express {@link authorizationServer} router. */
 export interface AuthorizationServerRouterOptions {
   /** Largest request body accepted. @default '100kb' */
   bodyLimit?: string | number

@@ -25,6 +25,7 @@ declare global {
 /** The guard's options, `publicUrl` (default: `req.protocol` and the `Host` after Express's `trust proxy` setting) and `allowedOrigins`. */
 export type DPoPOptions = ResourceAdapterOptions
 
+/** The Express middleware of {@link dpop}: guards every route it is mounted on. */
 export interface DPoPMiddleware extends RequestHandler {
   /** The same guard (and replay store) requiring more scopes on one route (403 `insufficient_scope`). */
   withScopes(requiredScopes: readonly string[]): RequestHandler

@@ -3,7 +3,9 @@ import { createNeutralRequest } from '@dpop/server'
 import type { FastifyPluginAsync, HTTPMethods } from 'fastify'
 import { writeReply } from './write-reply.js'
 
+/** Options of the Fastify {@link authorizationServer} plugin. */
 export interface AuthorizationServerPluginOptions {
+  /** The authorization server to serve, from `createAuthorizationServer`. */
   server: AuthorizationServer
 }
 

@@ -28,11 +28,13 @@ declare module 'fastify' {
 /** The guard's options, `publicUrl` (default: `request.protocol` and host after Fastify's `trustProxy` setting) and `allowedOrigins`. */
 export type DPoPOptions = ResourceAdapterOptions
 
+/** A Fastify `preHandler` hook that authenticates the request and sets `request.dpop`, or answers the error. */
 export type DPoPPreHandler = (
   request: FastifyRequest,
   reply: FastifyReply,
 ) => Promise<FastifyReply | undefined>
 
+/** `fastify.dpop`, added by the {@link dpop} plugin. */
 export interface DPoPDecorator {
   /**
    * A `preHandler` hook for one route (`{ preHandler: fastify.dpop.preHandler() }`) or a whole prefix

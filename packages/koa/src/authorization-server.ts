@@ -3,6 +3,7 @@ import { createNeutralRequest } from '@dpop/server'
 import type { Context, Middleware } from 'koa'
 import { writeResponse } from './write-response.js'
 
+/** Options of the Koa {@link authorizationServer} middleware. */
 export interface AuthorizationServerMiddlewareOptions {
   /** Largest request body accepted, in bytes. @default 102_400 */
   bodyLimit?: number

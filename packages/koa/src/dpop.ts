@@ -22,6 +22,7 @@ declare module 'koa' {
 /** The guard's options, `publicUrl` (default: `ctx.protocol` and host after Koa's `app.proxy` setting) and `allowedOrigins`. */
 export type DPoPOptions = ResourceAdapterOptions
 
+/** The Koa middleware of {@link dpop}: guards every route it is mounted on. */
 export interface DPoPMiddleware extends Middleware {
   /** The same guard (and replay store) requiring more scopes on one route (403 `insufficient_scope`). */
   withScopes(requiredScopes: readonly string[]): Middleware

@@ -3,6 +3,7 @@ import { assertPrefix, expiryArgument, keyPart } from './keys.js'
 import { asCaller, type RedisConnection } from './redis-connection.js'
 import { assertTimeout, guarded } from './unavailable.js'
 
+/** Options of {@link createRedisReplayStore}. */
 export interface RedisReplayStoreOptions {
   /**
    * Prepended to every key (`<prefix>jti:<key>`); no braces, so that Redis Cluster spreads keys by their

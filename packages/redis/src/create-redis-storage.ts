@@ -14,6 +14,7 @@ import { addMemberScript, revokeGrantScript, rotateScript } from './refresh-toke
 import { assertTimeout, guarded, unavailable } from './unavailable.js'
 import { decodeRecord, encodeRecord } from './versioned-json.js'
 
+/** Options of {@link createRedisStorage}. */
 export interface RedisStorageOptions {
   /**
    * Prepended to every key; no braces (the only hash tags are the stores' own `{grant:<id>}`).

@@ -16,6 +16,7 @@ import type { InteractionHook } from './types.js'
 
 /** A statically configured client. */
 export interface ClientConfig {
+  /** The client identifier (RFC 6749 §2.2). */
   clientId: string
   /** Plain-text secret of a confidential client; hashed (SHA-256) at construction. Absent for public clients. */
   clientSecret?: string
@@ -32,7 +33,10 @@ export interface ClientConfig {
   secretAuthMethods?: readonly ('client_secret_basic' | 'client_secret_post')[]
   /** Exact redirect URIs (RFC 6749 §3.1.2); required for `authorization_code`. @default [] */
   redirectUris?: readonly string[]
-  /** @default ['authorization_code', 'refresh_token'] with redirect URIs, else ['client_credentials'] */
+  /**
+   * The grants this client may use.
+   * @default ['authorization_code', 'refresh_token'] with redirect URIs, else ['client_credentials']
+   */
   grantTypes?: readonly GrantType[]
   /** Space-separated scopes the client may request (RFC 6749 §3.3). @default any scope */
   scope?: string
@@ -48,8 +52,9 @@ export interface ClientConfig {
   nonce?: 'off' | 'always'
   /** RFC 9126 §6 `require_pushed_authorization_requests`. @default false */
   requirePushedAuthorizationRequests?: boolean
-  /** @default the server's `accessTokenFormat` */
+  /** JWT or opaque access tokens for this client. @default the server's `accessTokenFormat` */
   accessTokenFormat?: 'jwt' | 'opaque'
+  /** A name to show users on login and consent pages (RFC 7591 §2 `client_name`). */
   clientName?: string
 }
 
@@ -59,6 +64,7 @@ export type NoncePolicy =
   | 'always'
   | ((client: ClientRecord, request: DPoPHttpRequest) => boolean | Promise<boolean>)
 
+/** How the token and PAR endpoints check DPoP proofs (RFC 9449 §4.3, §8, §11.1). */
 export interface DPoPConfig {
   /** Proof time frame: how old a proof's `iat` may be, in seconds (RFC 9449 §11.1). @default 300 */
   proofTimeFrame?: number
@@ -86,8 +92,18 @@ export interface DPoPConfig {
 /** A signing key: a private JWK (with `d`), or a key pair; `kid` defaults to the RFC 7638 thumbprint. */
 export type SigningKeyInput =
   | JWK
-  | { privateKey: CryptoKey; publicKey: CryptoKey; kid?: string; alg?: string }
+  | {
+      /** Signs the access tokens. */
+      privateKey: CryptoKey
+      /** Published in the JWKS, for resources to verify the tokens. */
+      publicKey: CryptoKey
+      /** The key ID in token headers and the JWKS. @defaultValue the RFC 7638 thumbprint */
+      kid?: string
+      /** The JWS algorithm. @defaultValue the key's algorithm (ES256 for a P-256 key) */
+      alg?: string
+    }
 
+/** The paths of the authorization server's endpoints, on the issuer's origin. */
 export interface EndpointPaths {
   /** @default '/.well-known/oauth-authorization-server' + the issuer's path (RFC 8414 §3.1) */
   metadata: string
@@ -107,6 +123,7 @@ export interface EndpointPaths {
   registration: string
 }
 
+/** Options of {@link createAuthorizationServer}. */
 export interface AuthorizationServerConfig {
   /** The issuer identifier (RFC 8414 §2): https, or http on a loopback host; no query or fragment. */
   issuer: string
@@ -118,6 +135,7 @@ export interface AuthorizationServerConfig {
   audience?: string
   /** Advertised as `scopes_supported` and enforced at registration. @default not advertised */
   scopesSupported?: readonly string[]
+  /** How DPoP proofs are checked at the token and PAR endpoints. */
   dpop?: DPoPConfig
   /** Where DPoP proof `jti`s are reserved; share one across instances. @default createMemoryReplayStore() */
   replayStore?: ReplayStore
@@ -143,7 +161,11 @@ export interface AuthorizationServerConfig {
   /** Endpoint paths (absolute paths on the issuer's origin). */
   paths?: Partial<EndpointPaths>
   /** Dynamic client registration (RFC 7591). @default { enabled: false } */
-  registration?: { enabled?: boolean }
+  registration?: {
+    /** Serve the registration endpoint, open to anyone. @defaultValue false */
+    enabled?: boolean
+  }
+
   /** Login and consent, implemented by the host; without it there is no authorization endpoint. */
   interaction?: InteractionHook
   /** Clock in epoch milliseconds. @default Date.now */

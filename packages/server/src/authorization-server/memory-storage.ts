@@ -11,6 +11,7 @@ import type {
   Storage,
 } from './storage.js'
 
+/** Options of {@link createMemoryStorage}. */
 export interface MemoryStorageOptions {
   /** Clock in epoch milliseconds. @default Date.now */
   now?: () => number

@@ -17,16 +17,21 @@ export type TokenBinding = 'dpop' | 'allowed' | 'none'
 
 /** A client as the server knows it: static clients are resolved to this shape, registered ones are stored so. */
 export interface ClientRecord {
+  /** The client identifier. */
   clientId: string
   /** base64url(SHA-256(secret)); absent for public clients. */
   clientSecretHash?: string
+  /** The method the client is registered with (RFC 7591 §2 `token_endpoint_auth_method`). */
   tokenEndpointAuthMethod: TokenEndpointAuthMethod
   /** Every method the client may authenticate with; absent = `tokenEndpointAuthMethod` only. */
   acceptedAuthMethods?: readonly TokenEndpointAuthMethod[]
+  /** Exact redirect URIs (RFC 6749 §3.1.2). */
   redirectUris: readonly string[]
+  /** The grants the client may use. */
   grantTypes: readonly GrantType[]
   /** Space-separated scopes the client may request; absent = any scope. */
   scope?: string
+  /** How the client's access tokens are bound. */
   tokenBinding: TokenBinding
   /** DPoP proof algorithms accepted from this client (intersected with the server's). */
   allowedDPoPAlgorithms?: readonly string[]
@@ -36,9 +41,15 @@ export interface ClientRecord {
   nonce?: 'off' | 'always'
   /** RFC 9126 §6: this client must use PAR. */
   requirePushedAuthorizationRequests?: boolean
+  /** JWT or opaque access tokens; absent = the server's format. */
   accessTokenFormat?: 'jwt' | 'opaque'
+  /** The name shown on login and consent pages (RFC 7591 §2 `client_name`). */
   clientName?: string
-  jwks?: { keys: JWK[] }
+  /** The client's public keys, as registered (RFC 7591 §2 `jwks`). */
+  jwks?: {
+    /** The keys. */
+    keys: JWK[]
+  }
   /** Epoch seconds (RFC 7591 `client_id_issued_at`). */
   issuedAt?: number
   /** Epoch milliseconds after which the record may be dropped; absent = never. */
@@ -47,13 +58,17 @@ export interface ClientRecord {
 
 /** A validated authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, RFC 9449 §10). */
 export interface AuthorizationRequestRecord {
+  /** The client that made the request. */
   clientId: string
+  /** The redirect URI the response goes to. */
   redirectUri: string
   /** Whether `redirect_uri` was in the request: then the token request must repeat it (RFC 6749 §4.1.3). */
   redirectUriProvided: boolean
   /** Space-separated, possibly empty. */
   scope: string
+  /** The client's `state`, returned with the response. */
   state?: string
+  /** The PKCE S256 code challenge (RFC 7636 §4.2). */
   codeChallenge: string
   /** Thumbprint the code is bound to: `dpop_jkt`, or the key of the DPoP proof sent with PAR (§10.1). */
   dpopJkt?: string
@@ -63,6 +78,7 @@ export interface AuthorizationRequestRecord {
 
 /** A pushed authorization request, stored under the id in its `request_uri` (RFC 9126 §2.2). */
 export interface PushedRequestRecord {
+  /** The validated request. */
   request: AuthorizationRequestRecord
   /** Epoch milliseconds. */
   expiresAt: number
@@ -70,6 +86,7 @@ export interface PushedRequestRecord {
 
 /** An authorization waiting for the host's login/consent, stored under an opaque id. */
 export interface InteractionRecord {
+  /** The validated request being answered. */
   request: AuthorizationRequestRecord
   /** Epoch milliseconds. */
   expiresAt: number
@@ -77,7 +94,9 @@ export interface InteractionRecord {
 
 /** An authorization code, stored under the hash of its value. */
 export interface CodeRecord {
+  /** The authorization request the code answers. */
   request: AuthorizationRequestRecord
+  /** The user the code was issued for (`sub` of its tokens). */
   subject: string
   /** The scope granted (a subset of the requested one). */
   scope: string
@@ -103,9 +122,13 @@ export interface CodeRedemptionRecord {
  * tokens of its rotation family and every access token) shares its `grantId`.
  */
 export interface RefreshTokenRecord {
+  /** The grant the token belongs to. */
   grantId: string
+  /** The client the token was issued to. */
   clientId: string
+  /** The user the token was issued for. */
   subject: string
+  /** The scope granted, space-separated. */
   scope: string
   /** Thumbprint the token is bound to (public clients that used DPoP, RFC 9449 §5). */
   jkt?: string
@@ -117,13 +140,19 @@ export interface RefreshTokenRecord {
 
 /** An opaque access token, stored under the hash of its value. */
 export interface AccessTokenRecord {
+  /** The token's unique identifier. */
   jti: string
   /** The grant the token was issued from (authorization code and refresh grants); revoking it revokes the token. */
   grantId?: string
+  /** The client the token was issued to. */
   clientId: string
+  /** The user or client the token was issued for (`sub`). */
   subject: string
+  /** The scope granted, space-separated. */
   scope: string
+  /** The resource the token is meant for (`aud`). */
   audience: string
+  /** Thumbprint of the key the token is bound to (`cnf.jkt`, RFC 9449 §6); absent for a Bearer token. */
   jkt?: string
   /** Epoch seconds. */
   issuedAt: number
@@ -133,7 +162,9 @@ export interface AccessTokenRecord {
 
 /** State of a refresh token: `used` once rotated, `revoked` when its grant was revoked. */
 export interface RefreshTokenLookup {
+  /** The stored token. */
   record: RefreshTokenRecord
+  /** `active`, `used` (already rotated) or `revoked` (its grant was revoked). */
   status: 'active' | 'used' | 'revoked'
 }
 
@@ -143,7 +174,9 @@ export interface RefreshTokenLookup {
  * `revoked` when its grant is revoked.
  */
 export interface RefreshTokenRotation {
+  /** The stored token. */
   record: RefreshTokenRecord
+  /** What happened; see above. */
   status: 'rotated' | 'reused' | 'revoked'
 }
 

@@ -9,17 +9,28 @@ export interface AuthorizationServerRequest extends DPoPHttpRequest {
 
 /** What an adapter writes back. `body` is already serialized (JSON, HTML or ''). */
 export interface AuthorizationServerResponse {
+  /** The HTTP status. */
   status: number
+  /** Response headers, such as `Content-Type`, `Cache-Control`, `DPoP-Nonce` and `WWW-Authenticate`. */
   headers: Record<string, string>
+  /** The serialized body. */
   body: string
 }
 
+/** One endpoint of the authorization server and a method it answers. */
 export interface AuthorizationServerRoute {
+  /** The HTTP method. */
   method: 'GET' | 'POST' | 'OPTIONS'
+  /** The absolute path on the issuer's origin, such as `/token`. */
   path: string
 }
 
+/**
+ * An OAuth 2.0 authorization server that issues DPoP-bound tokens, from {@link createAuthorizationServer}.
+ * It speaks in neutral requests and responses; the Express, Koa and Fastify adapters mount it.
+ */
 export interface AuthorizationServer {
+  /** The issuer identifier (RFC 8414 §2). */
   readonly issuer: string
   /** Returns `undefined` when the URL path is not one of the server's endpoints (the adapter then calls next()). */
   handle(request: AuthorizationServerRequest): Promise<AuthorizationServerResponse | undefined>
@@ -28,7 +39,10 @@ export interface AuthorizationServer {
   /** The RFC 8414 metadata document. */
   metadata(): Record<string, unknown>
   /** The public keys access tokens are signed with. */
-  jwks(): Promise<{ keys: JWK[] }>
+  jwks(): Promise<{
+    /** The public signing keys, current first. */
+    keys: JWK[]
+  }>
 }
 
 /** What the host's `interaction` hook sees: one pending authorization. */
@@ -58,8 +72,23 @@ export interface InteractionContext {
  * default the requested scope), a page to render (the authorization stays pending), or a refusal.
  */
 export type InteractionResult =
-  | { subject: string; scope?: string }
-  | { response: AuthorizationServerResponse }
-  | { error: 'access_denied' }
+  | {
+      /** The authenticated user: `sub` of the tokens. */
+      subject: string
+      /** The scope granted, a subset of the requested one. @defaultValue the requested scope */
+      scope?: string
+    }
+  | {
+      /** A page to send the browser, such as a login or consent form posting to `resumeUrl`. */
+      response: AuthorizationServerResponse
+    }
+  | {
+      /** The user refused: the client gets `access_denied` (RFC 6749 §4.1.2.1). */
+      error: 'access_denied'
+    }
 
+/**
+ * Login and consent, implemented by the host: called on each visit to a pending authorization, it returns
+ * the user, a page to render, or a refusal.
+ */
 export type InteractionHook = (context: InteractionContext) => Promise<InteractionResult> | InteractionResult

@@ -3,7 +3,10 @@ import type { DPoPHttpRequest } from '@dpop/core'
 /** Node's `IncomingHttpHeaders` (lower-case names) or anything with a Fetch-style `get()`. */
 export type NeutralHeaders =
   | Readonly<Record<string, string | readonly string[] | undefined>>
-  | { get(name: string): string | null }
+  | {
+      /** The value of a header, `null` when absent (the Fetch `Headers.get`). */
+      get(name: string): string | null
+    }
 
 function isHeadersLike(headers: NeutralHeaders): headers is { get(name: string): string | null } {
   return typeof (headers as { get?: unknown }).get === 'function'
@@ -33,7 +36,10 @@ export function createNeutralRequest<Body = never>(
   headers: NeutralHeaders,
   rawHeaders?: readonly string[],
   body?: Body,
-): DPoPHttpRequest & { body?: Body } {
+): DPoPHttpRequest & {
+  /** The body the framework parsed, as given. */
+  body?: Body
+} {
   return {
     method,
     url,

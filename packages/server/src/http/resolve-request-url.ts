@@ -1,6 +1,7 @@
 import { DPoPError, LruCache } from '@dpop/core'
 import { assertPublicUrl } from './assert-public-url.js'
 
+/** What {@link resolveRequestUrl} builds the request URL from. */
 export interface ResolveRequestUrlInput {
   /** Origin and optional path prefix the clients address (see `assertPublicUrl`); wins over protocol and host. */
   publicUrl?: string | undefined

@@ -1,5 +1,7 @@
+/** Browser origins allowed to call a resource: any (`'*'`), a list of exact origins, or a predicate. */
 export type AllowedOrigins = '*' | readonly string[] | ((origin: string) => boolean)
 
+/** Options of {@link resourceCorsHeaders}. */
 export interface ResourceCorsOptions {
   /** Answer a preflight (`OPTIONS` with `Access-Control-Request-Method`): adds allowed methods and max age. */
   preflight?: boolean

@@ -1,5 +1,6 @@
 import { type AllowedOrigins, resourceCorsHeaders } from './resource-cors-headers.js'
 
+/** What {@link resourceCors} decided for one request. */
 export interface ResourceCors {
   /** A CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`): answer 204 with `headers`. */
   preflight: boolean

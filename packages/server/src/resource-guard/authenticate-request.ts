@@ -18,17 +18,23 @@ import type { ResolvedGuardConfig } from './resolve-guard-config.js'
 import { resourceNonceServer } from './resolve-guard-nonce.js'
 import { scopesOf } from './scopes-of.js'
 
+/** Per-request options of {@link ResourceGuard.authenticate}. */
 export interface AuthenticateOptions {
   /** Scopes this request needs besides the guard-wide ones; missing ones answer 403 `insufficient_scope`. */
   requiredScopes?: readonly string[]
 }
 
+/** Who called a protected resource: what a guard returns for a request it accepts. */
 export interface ResourceAuthentication {
+  /** The access token the request carried. */
   accessToken: string
+  /** The token's claims: from the JWT, or from introspection. */
   claims: AccessTokenClaims
   /** Thumbprint of the proof key (= `cnf.jkt`); `undefined` for a Bearer token. */
   thumbprint: string | undefined
+  /** The scheme the token came with: `DPoP`, or `Bearer` where the guard allows Bearer tokens. */
   scheme: 'DPoP' | 'Bearer'
+
   /** Headers for the successful response, such as a fresh `DPoP-Nonce`. */
   responseHeaders: Record<string, string>
 }

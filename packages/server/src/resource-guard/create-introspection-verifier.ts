@@ -2,6 +2,7 @@ import { DPoPError, type DPoPErrorReason } from '@dpop/core'
 import type { AccessTokenClaims, AccessTokenVerifier } from './access-token-claims.js'
 import { invalidToken } from './invalid-token.js'
 
+/** How a resource guard asks the authorization server about each token (RFC 7662 introspection). */
 export interface IntrospectionOptions {
   /** The authorization server's introspection endpoint (RFC 7662 §2). */
   endpoint: string | URL

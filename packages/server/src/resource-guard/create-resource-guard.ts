@@ -15,6 +15,10 @@ export type {
   TokenCacheOptions,
 } from './resource-guard-options.js'
 
+/**
+ * Protects resources with DPoP-bound access tokens (RFC 9449 §7), independent of any framework: from
+ * {@link createResourceGuard}; the Express, Koa and Fastify adapters wrap it.
+ */
 export interface ResourceGuard {
   /** Authenticates a request, or throws a `DPoPError` with the resource status and `WWW-Authenticate`. */
   authenticate(request: DPoPHttpRequest, options?: AuthenticateOptions): Promise<ResourceAuthentication>

@@ -1,8 +1,12 @@
 import { isDPoPError, MISSING_CREDENTIALS } from '@dpop/core'
 
+/** An error answer of a resource, ready to write: what {@link ResourceGuard.toResponse} returns. */
 export interface GuardResponse {
+  /** The HTTP status: 401 for a missing or refused token or proof, 403 for a missing scope, … */
   status: number
+  /** `WWW-Authenticate`, and `DPoP-Nonce` or `Retry-After` where they apply. */
   headers: Record<string, string>
+  /** The JSON error body, or `''` when the request carried no credentials (RFC 6750 §3.1). */
   body: string
 }
 

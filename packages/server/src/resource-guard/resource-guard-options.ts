@@ -3,16 +3,19 @@ import type { AccessTokenVerifier } from './access-token-claims.js'
 import type { IntrospectionOptions } from './create-introspection-verifier.js'
 import type { RemoteKeySetOptions } from './remote-key-set-options.js'
 
+/** The protected resource metadata of a resource (RFC 9728 §2). */
 export interface ResourceMetadataOptions {
   /** The resource identifier (RFC 9728 §1.2): an https URL without fragment. */
   resource: string
   /** Issuers of the authorization servers that issue tokens for this resource. */
   authorizationServers?: readonly string[]
+  /** Scopes the resource understands, advertised as `scopes_supported`. */
   scopesSupported?: readonly string[]
   /** Where the metadata document is served. @default the RFC 9728 §3.1 well-known URL of `resource` */
   documentUrl?: string
 }
 
+/** How long a guard reuses the verification of an access token. */
 export interface TokenCacheOptions {
   /** Verified tokens kept. @default 10_000 */
   maxEntries?: number
@@ -20,6 +23,7 @@ export interface TokenCacheOptions {
   maxAge?: number
 }
 
+/** Options of {@link createResourceGuard} and of the framework adapters' guards. */
 export interface ResourceGuardOptions {
   /** Verify JWT access tokens (RFC 9068) with this local key set. One of `jwks`, `jwksUri`, `introspection`, `verifyAccessToken`. */
   jwks?: JSONWebKeySet

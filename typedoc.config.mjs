@@ -1,0 +1,34 @@
+// `pnpm docs`: the API reference of every published package, built from the TSDoc into docs/api/ (git-ignored).
+// Entry points come from each package's exports (the @dpop/source condition names the source file), so a new
+// subpath export is documented, and its TSDoc checked, without touching this file.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = import.meta.dirname
+const entryPoints = []
+const packages = []
+for (const name of readdirSync(join(root, 'packages')).sort()) {
+  const manifest = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'))
+  if (manifest.private) continue
+  packages.push(manifest.name)
+  for (const target of Object.values(manifest.exports ?? {})) {
+    const source = typeof target === 'object' ? target['@dpop/source'] : undefined
+    if (source) entryPoints.push(join('packages', name, source))
+  }
+}
+
+/** @type {Partial<import('typedoc').TypeDocOptions>} */
+export default {
+  name: 'DPoP toolkit',
+  entryPoints,
+  tsconfig: 'tsconfig.docs.json',
+  out: 'docs/api',
+  readme: 'none',
+  excludePrivate: true,
+  excludeInternal: true,
+  excludeExternals: true,
+  treatWarningsAsErrors: true,
+  // Without this TypeDoc only asks for TSDoc in the root package, which publishes nothing.
+  packagesRequiringDocumentation: packages,
+  validation: { notExported: true, invalidLink: true, notDocumented: true },
+}
