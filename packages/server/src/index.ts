@@ -9,4 +9,5 @@
 export { DPoPError, type DPoPErrorCode, type DPoPHttpRequest, isDPoPError } from '@dpop/core'
 export * from './authorization-server/index.js'
 export * from './fetch/index.js'
+export * from './observability/index.js'
 export * from './resource-guard/index.js'

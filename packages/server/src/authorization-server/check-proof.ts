@@ -1,4 +1,5 @@
 import { type NonceRequirement, type VerifiedProof, verifyProof } from '@dpop/core'
+import { observeProof } from '../observability/observe-proof.js'
 import type { Endpoint } from './config.js'
 import type { ServerContext } from './server-context.js'
 import type { ClientRecord } from './storage.js'
@@ -40,18 +41,30 @@ export async function checkProof(
       ? dpop.algorithms
       : dpop.algorithms.filter((alg) => client.allowedDPoPAlgorithms?.includes(alg))
   const nonce = nonceRequirement(context, client)
-  return verifyProof(
+  const verify = () =>
+    verifyProof(
+      header,
+      { method: request.method, url: endpoint.url, header: (name) => request.header(name) },
+      {
+        algorithms,
+        maxAge: dpop.proofTimeFrame,
+        clockTolerance: dpop.clockTolerance,
+        replayStore: context.replayStore,
+        context: 'token',
+        now,
+        ...(nonce === undefined ? {} : { nonce }),
+        ...(options.expectedThumbprint === undefined
+          ? {}
+          : { expectedThumbprint: options.expectedThumbprint }),
+      },
+    )
+  const { observer } = context.config
+  if (observer === undefined) return verify()
+  return observeProof(
+    observer,
+    'authorization-server',
     header,
-    { method: request.method, url: endpoint.url, header: (name) => request.header(name) },
-    {
-      algorithms,
-      maxAge: dpop.proofTimeFrame,
-      clockTolerance: dpop.clockTolerance,
-      replayStore: context.replayStore,
-      context: 'token',
-      now,
-      ...(nonce === undefined ? {} : { nonce }),
-      ...(options.expectedThumbprint === undefined ? {} : { expectedThumbprint: options.expectedThumbprint }),
-    },
+    { clientId: client.clientId, thumbprint: options.expectedThumbprint },
+    verify,
   )
 }

@@ -8,6 +8,9 @@ import {
   type NonceSource,
   type ReplayStore,
 } from '@dpop/core'
+import type { DPoPEventHandler } from '../observability/events.js'
+import type { DPoPLogger } from '../observability/logger.js'
+import { type Observer, resolveObserver } from '../observability/observer.js'
 import { randomToken } from './hash.js'
 import { createMemoryStorage } from './memory-storage.js'
 import { isRedirectUriAllowed } from './redirect-uri.js'
@@ -168,6 +171,16 @@ export interface AuthorizationServerConfig {
 
   /** Login and consent, implemented by the host; without it there is no authorization endpoint. */
   interaction?: InteractionHook
+  /**
+   * Called with every event of this server: proofs accepted and refused, nonce challenges, replays, tokens
+   * issued, refresh rotation and reuse, grant revocation, introspection, store calls and failures (see
+   * `DPoPServerEvent`). Events carry no token, proof, secret or subject. A hook that throws or rejects is
+   * logged and changes no answer. `openTelemetryEvents()` of `@dpop/server/otel` is one such hook.
+   * @default none: no event is built
+   */
+  onEvent?: DPoPEventHandler
+  /** Where what an operator must see goes: storage failures, signing keys, configuration warnings. @default silent */
+  logger?: DPoPLogger
   /** Clock in epoch milliseconds. @default Date.now */
   now?: () => number
 }
@@ -213,6 +226,8 @@ export interface ResolvedConfig {
   /** `authorization_code` only when there is an interaction hook. */
   enabledGrantTypes: readonly GrantType[]
   interaction: InteractionHook | undefined
+  /** The `onEvent` hook and `logger`; `undefined` when neither is configured. */
+  observer: Observer | undefined
   now: () => number
 }
 
@@ -462,6 +477,15 @@ export function resolveConfig(config: AuthorizationServerConfig): ResolvedConfig
   if (typeof replayStore?.reserve !== 'function') fail('replayStore must implement reserve(key, expiresAt)')
   if (typeof storage?.consumeCode !== 'function') fail('storage must implement the Storage interface')
 
+  const observer = resolveObserver(config.onEvent, config.logger, fail)
+  const inMemory = [config.storage, config.replayStore].some((option) => option === undefined)
+  if (inMemory) {
+    observer?.logger.warn(
+      { storage: config.storage === undefined, replayStore: config.replayStore === undefined },
+      'DPoP authorization server keeps state in memory: it is lost on restart and not shared between instances (configure storage and replayStore)',
+    )
+  }
+
   return {
     issuer: config.issuer,
     endpoints,
@@ -490,6 +514,7 @@ export function resolveConfig(config: AuthorizationServerConfig): ResolvedConfig
     registrationEnabled: config.registration?.enabled ?? false,
     enabledGrantTypes: hasInteraction ? GRANT_TYPES : ['client_credentials', 'refresh_token'],
     interaction: config.interaction,
+    observer,
     now,
   }
 }

@@ -1,4 +1,5 @@
 import { DPoPError } from '@dpop/core'
+import type { IntrospectionEvent } from '../observability/events.js'
 import { authenticateClient } from './client-authentication.js'
 import { clientErrorHeaders } from './client-endpoint.js'
 import { type AccessTokenInfo, findAccessToken, findRefreshToken } from './find-token.js'
@@ -59,6 +60,16 @@ async function introspectRefreshToken(context: ServerContext, client: ClientReco
   }
 }
 
+function introspected(client: ClientRecord, tokenKind: IntrospectionEvent['tokenKind']): IntrospectionEvent {
+  return {
+    type: 'introspection',
+    source: 'authorization-server',
+    clientId: client.clientId,
+    active: tokenKind !== undefined,
+    ...(tokenKind === undefined ? {} : { tokenKind }),
+  }
+}
+
 /**
  * Token introspection (RFC 7662) for authenticated confidential clients (resource servers). Policy: every
  * access token this server issued is described to any authenticated confidential client (they all share
@@ -90,8 +101,14 @@ export async function handleIntrospection(
         : [introspectAccessToken, introspectRefreshToken]
     for (const introspect of order) {
       const answer = await introspect(context, client, token)
-      if (answer !== undefined) return jsonResponse(200, answer)
+      if (answer !== undefined) {
+        context.emit?.(
+          introspected(client, introspect === introspectAccessToken ? 'access_token' : 'refresh_token'),
+        )
+        return jsonResponse(200, answer)
+      }
     }
+    context.emit?.(introspected(client, undefined))
     return jsonResponse(200, { active: false })
   } catch (error) {
     return errorResponse(error, clientErrorHeaders(context, request, client, error))

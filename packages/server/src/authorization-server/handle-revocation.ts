@@ -24,7 +24,7 @@ async function revokeRefreshToken(
   if (found === undefined) return false
   if (found.record.clientId !== client.clientId) throw notYours()
   // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of its grant.
-  await revokeGrant(context, found.record.grantId)
+  await revokeGrant(context, found.record.grantId, { cause: 'revocation', clientId: client.clientId })
   return true
 }
 

@@ -1,4 +1,5 @@
 import { DPoPError, type DPoPErrorReason } from '@dpop/core'
+import type { GrantRevokedEvent } from '../observability/events.js'
 import type { ServerContext } from './server-context.js'
 
 // Instances of one server read their own clocks: a revocation outlives the tokens another instance
@@ -10,10 +11,15 @@ const CLOCK_SKEW_MARGIN_MS = 60_000
  * §10.5, RFC 7009 §2.1): one revocation record that introspection and the refresh grant check, kept
  * until the longest-lived token the grant can have issued so far has expired.
  */
-export async function revokeGrant(context: ServerContext, grantId: string): Promise<void> {
+export async function revokeGrant(
+  context: ServerContext,
+  grantId: string,
+  why: { cause: GrantRevokedEvent['cause']; clientId: string },
+): Promise<void> {
   const { now, accessTokenLifetime, refreshTokenLifetime } = context.config
   const lifetime = Math.max(accessTokenLifetime, refreshTokenLifetime) * 1000
   await context.storage.revokeGrant(grantId, now() + lifetime + CLOCK_SKEW_MARGIN_MS)
+  context.emit?.({ type: 'grant.revoked', source: 'authorization-server', ...why })
 }
 
 /**

@@ -1,4 +1,7 @@
 import type { ReplayStore } from '@dpop/core'
+import type { DPoPServerEvent } from '../observability/events.js'
+import type { DPoPLogger } from '../observability/logger.js'
+import { observeReplayStore } from '../observability/observe-replay-store.js'
 import type { ResolvedConfig } from './config.js'
 import { guardStorage } from './guard-storage.js'
 import { sha256 } from './hash.js'
@@ -19,10 +22,14 @@ export interface ServerContext {
   staticOrigins: ReadonlySet<string>
   /** Epoch seconds. */
   nowSeconds(): number
+  /** Reports an event to `onEvent`; `undefined` without a hook, so that no event is built. */
+  emit: ((event: DPoPServerEvent) => void) | undefined
 }
 
 export function createServerContext(config: ResolvedConfig): ServerContext {
-  const storage = guardStorage(config.storage)
+  const { observer } = config
+  const emit = observer?.emit
+  const storage = guardStorage(config.storage, observer)
   let keys: Promise<SigningKey[]> | undefined
   let staticClients: Promise<Map<string, ClientRecord>> | undefined
   const hashStaticClients = async () => {
@@ -38,7 +45,11 @@ export function createServerContext(config: ResolvedConfig): ServerContext {
   const staticOrigins = new Set<string>()
   for (const { record } of config.staticClients.values())
     for (const origin of record.allowedOrigins ?? []) staticOrigins.add(origin)
-  const { replayStore, now, dpop } = config
+  const { now, dpop } = config
+  const replayStore =
+    emit === undefined
+      ? config.replayStore
+      : observeReplayStore(config.replayStore, emit, 'authorization-server')
 
   return {
     config,
@@ -52,7 +63,10 @@ export function createServerContext(config: ResolvedConfig): ServerContext {
         replayStore.reserveSync?.(key, Math.max(expiresAt, now() + dpop.jtiCacheTime * 1000)),
     },
     signingKeys() {
-      keys ??= loadSigningKeys(config.signingKeys)
+      keys ??= loadSigningKeys(config.signingKeys).then((loaded) => {
+        if (observer !== undefined) logSigningKeys(observer.logger, loaded, config.signingKeys.length === 0)
+        return loaded
+      })
       return keys
     },
     async getClient(clientId) {
@@ -67,5 +81,24 @@ export function createServerContext(config: ResolvedConfig): ServerContext {
     },
     staticOrigins,
     nowSeconds: () => Math.floor(now() / 1000),
+    emit,
   }
+}
+
+// Which key signs and which are only published (a rotation in progress), once, when they are loaded.
+function logSigningKeys(logger: DPoPLogger, keys: readonly SigningKey[], generated: boolean): void {
+  const [signing] = keys
+  if (generated) {
+    logger.warn(
+      { kid: signing?.kid },
+      'DPoP authorization server: no signingKeys configured, generated one ES256 key; its tokens stop verifying when the process restarts',
+    )
+    return
+  }
+  logger.info(
+    { signingKid: signing?.kid, publishedKids: keys.map((key) => key.kid) },
+    keys.length > 1
+      ? 'DPoP authorization server signing keys loaded: the first signs, the others are published for rotation'
+      : 'DPoP authorization server signing key loaded',
+  )
 }

@@ -125,24 +125,34 @@ export async function authorize(
   return new URL(location).searchParams
 }
 
+/** Runs an authorization request with PKCE and returns the code and its verifier. */
+export async function authorizationCode(
+  server: ReturnType<typeof createAuthorizationServer>,
+  clientId: string,
+  scope: string,
+): Promise<{ code: string; verifier: string; challenge: string }> {
+  const { verifier, challenge } = await pkce()
+  const result = await authorize(server, {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: REDIRECT_URI,
+    scope,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  })
+  return { code: result.get('code') as string, verifier, challenge }
+}
+
 /** Runs the authorization code flow for `clientId` ('spa' public or 'web' confidential) and returns the token response. */
 export async function codeFlowTokens(
   server: ReturnType<typeof createAuthorizationServer>,
   clientId: 'spa' | 'web',
   dpop?: string,
 ): Promise<Record<string, unknown>> {
-  const { verifier, challenge } = await pkce()
-  const result = await authorize(server, {
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: REDIRECT_URI,
-    scope: 'read write',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  })
+  const { code, verifier } = await authorizationCode(server, clientId, 'read write')
   const body = new URLSearchParams({
     grant_type: 'authorization_code',
-    code: result.get('code') as string,
+    code,
     code_verifier: verifier,
     redirect_uri: REDIRECT_URI,
     client_id: clientId,

@@ -9,9 +9,11 @@ import {
   parseAuthorization,
   verifyProof,
 } from '@dpop/core'
+import { observeProof } from '../observability/observe-proof.js'
 import type { AccessTokenClaims } from './access-token-claims.js'
 import { assertNoTokenOutsideHeader } from './assert-no-token-outside-header.js'
 import { boundThumbprint } from './bound-thumbprint.js'
+import { clientIdOf } from './client-id-of.js'
 import { assertScopes } from './guard-option-checks.js'
 import { invalidToken } from './invalid-token.js'
 import type { ResolvedGuardConfig } from './resolve-guard-config.js'
@@ -109,7 +111,8 @@ export async function authenticateRequest(
       )
     }
     const { nonce } = config.proofOptions
-    const proof = await verifyProof(request.header('dpop'), request, {
+    const header = request.header('dpop')
+    const proofOptions = {
       ...config.proofOptions,
       ...(config.nonceBoundToOrigin && nonce !== undefined
         ? { nonce: { ...nonce, server: resourceNonceServer(new URL(request.url).origin) } }
@@ -117,7 +120,17 @@ export async function authenticateRequest(
       accessToken,
       accessTokenHash,
       expectedThumbprint: jkt,
-    })
+    }
+    const proof =
+      config.observer === undefined
+        ? await verifyProof(header, request, proofOptions)
+        : await observeProof(
+            config.observer,
+            'resource-guard',
+            header,
+            { clientId: clientIdOf(claims), thumbprint: jkt },
+            () => verifyProof(header, request, proofOptions),
+          )
     thumbprint = proof.thumbprint
     responseHeaders = proof.responseHeaders
   } else if (jkt !== undefined) {

@@ -1,10 +1,7 @@
 import type { DPoPHttpRequest } from '@dpop/core'
-import {
-  type AuthenticateOptions,
-  authenticateRequest,
-  type ResourceAuthentication,
-} from './authenticate-request.js'
+import type { AuthenticateOptions, ResourceAuthentication } from './authenticate-request.js'
 import { errorToResponse, type GuardResponse } from './error-to-response.js'
+import { observeAuthentication } from './observe-authentication.js'
 import { resolveGuardConfig } from './resolve-guard-config.js'
 import type { ResourceGuardOptions } from './resource-guard-options.js'
 
@@ -37,7 +34,7 @@ export interface ResourceGuard {
 export function createResourceGuard(options: ResourceGuardOptions): ResourceGuard {
   const config = resolveGuardConfig(options)
   return {
-    authenticate: (request, callOptions) => authenticateRequest(config, request, callOptions),
+    authenticate: observeAuthentication(config),
     metadata() {
       if (config.metadata === undefined) {
         throw new TypeError('createResourceGuard: metadata() needs the resourceMetadata option')

@@ -5,6 +5,8 @@ import {
   DEFAULT_ALGORITHMS,
   type VerifyProofOptions,
 } from '@dpop/core'
+import { observeReplayStore } from '../observability/observe-replay-store.js'
+import { type Observer, resolveObserver } from '../observability/observer.js'
 import { assertScopes, assertSeconds, fail } from './guard-option-checks.js'
 import { resolveGuardNonce } from './resolve-guard-nonce.js'
 import { type ResolvedResourceMetadata, resolveResourceMetadata } from './resolve-resource-metadata.js'
@@ -28,6 +30,8 @@ export interface ResolvedGuardConfig {
   readonly metadata: ResolvedResourceMetadata | undefined
   /** No resource identifier is configured: bind `proofOptions.nonce` to each request's origin. */
   readonly nonceBoundToOrigin: boolean
+  /** The `onEvent` hook and `logger`; `undefined` when neither is configured (the request path then reports nothing). */
+  readonly observer: Observer | undefined
 }
 
 /** Validates `createResourceGuard` options (a caller mistake is a `TypeError`) and resolves their defaults. */
@@ -45,8 +49,20 @@ export function resolveGuardConfig(options: ResourceGuardOptions): ResolvedGuard
   const allowBearer = options.allowBearer ?? false
   if (typeof allowBearer !== 'boolean') fail('allowBearer', 'must be a boolean')
   if (options.realm !== undefined && typeof options.realm !== 'string') fail('realm', 'must be a string')
-  const replayStore = options.replayStore ?? createMemoryReplayStore({ now })
-  if (typeof replayStore?.reserve !== 'function') fail('replayStore', 'must have reserve(key, expiresAt)')
+  const observer = resolveObserver(options.onEvent, options.logger, (message) => {
+    throw new TypeError(`createResourceGuard: ${message}`)
+  })
+  const configuredStore = options.replayStore ?? createMemoryReplayStore({ now })
+  if (typeof configuredStore?.reserve !== 'function') fail('replayStore', 'must have reserve(key, expiresAt)')
+  if (options.replayStore === undefined) {
+    observer?.logger.warn(
+      { replayStore: true },
+      'DPoP resource guard keeps proof jtis in memory: replays across instances go unseen (configure replayStore)',
+    )
+  }
+  const emit = observer?.emit
+  const replayStore =
+    emit === undefined ? configuredStore : observeReplayStore(configuredStore, emit, 'resource-guard')
   const nonce = resolveGuardNonce(options, now)
   const metadata =
     options.resourceMetadata === undefined
@@ -78,5 +94,6 @@ export function resolveGuardConfig(options: ResourceGuardOptions): ResolvedGuard
     getClaims,
     metadata,
     nonceBoundToOrigin: nonce?.perOrigin ?? false,
+    observer,
   }
 }

@@ -1,4 +1,6 @@
 import type { DPoPHttpRequest, JSONWebKeySet, NonceRequirement, NonceSource, ReplayStore } from '@dpop/core'
+import type { DPoPEventHandler } from '../observability/events.js'
+import type { DPoPLogger } from '../observability/logger.js'
 import type { AccessTokenVerifier } from './access-token-claims.js'
 import type { IntrospectionOptions } from './create-introspection-verifier.js'
 import type { RemoteKeySetOptions } from './remote-key-set-options.js'
@@ -81,6 +83,16 @@ export interface ResourceGuardOptions {
   realm?: string
   /** RFC 9728 metadata: adds `resource_metadata` to challenges (§5.1) and enables `metadata()`. */
   resourceMetadata?: ResourceMetadataOptions
+  /**
+   * Called with every event of this guard: each `authenticate` call (`guard.authenticate`), proofs accepted
+   * and refused, nonce challenges, replays, replay store calls and failures (see `DPoPServerEvent`). Events
+   * carry no token or proof. A hook that throws or rejects is logged and changes no answer;
+   * `openTelemetryEvents()` of `@dpop/server/otel` is one such hook.
+   * @default none: no event is built
+   */
+  onEvent?: DPoPEventHandler
+  /** Where what an operator must see goes: a failing replay store, configuration warnings. @default silent */
+  logger?: DPoPLogger
   /** Clock in epoch milliseconds, for proofs and token expiry alike. @default Date.now */
   now?: () => number
 }

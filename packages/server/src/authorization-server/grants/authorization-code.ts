@@ -31,7 +31,7 @@ export async function authorizationCodeGrant(
   const codeHash = await sha256(code)
   const record = await context.storage.consumeCode(codeHash)
   if (record === undefined) {
-    await revokeRedemption(context, codeHash)
+    await revokeRedemption(context, codeHash, client.clientId)
     throw invalidGrant('code_invalid', 'authorization code is invalid or was already used')
   }
   if (record.expiresAt <= context.config.now())
@@ -80,9 +80,10 @@ export async function authorizationCodeGrant(
  * token issued from it (RFC 6749 §4.1.2 SHOULD, RFC 9700 §4.14.2), once. Storage without the optional
  * redemption methods only refuses the code.
  */
-async function revokeRedemption(context: ServerContext, codeHash: string): Promise<void> {
+async function revokeRedemption(context: ServerContext, codeHash: string, clientId: string): Promise<void> {
   const { storage } = context
   if (storage.consumeCodeRedemption === undefined) return
   const redemption = await storage.consumeCodeRedemption(codeHash)
-  if (redemption !== undefined) await revokeGrant(context, redemption.grantId)
+  if (redemption !== undefined)
+    await revokeGrant(context, redemption.grantId, { cause: 'code_reused', clientId })
 }

@@ -48,7 +48,8 @@ export async function refreshTokenGrant(
   if (rotation === undefined) throw invalidGrant('refresh_token_invalid', 'refresh token is invalid')
   if (rotation.status === 'revoked') throw invalidGrant('refresh_token_revoked', 'refresh token was revoked')
   if (rotation.status === 'reused') {
-    await revokeGrant(context, record.grantId)
+    context.emit?.({ type: 'refresh.reused', source: 'authorization-server', clientId: client.clientId })
+    await revokeGrant(context, record.grantId, { cause: 'refresh_token_reused', clientId: client.clientId })
     throw invalidGrant('refresh_token_reused', 'refresh token was already used')
   }
   const tokens = await issueTokens(context, {
@@ -61,5 +62,14 @@ export async function refreshTokenGrant(
   })
   // A reuse of an older token of the grant, at this or another instance, may have raced this rotation.
   await refuseIfGrantRevoked(context, record.grantId, 'refresh_token_revoked', 'refresh token was revoked')
+  if (context.emit !== undefined) {
+    const binding = refreshTokenJkt(request)
+    context.emit({
+      type: 'refresh.rotated',
+      source: 'authorization-server',
+      clientId: client.clientId,
+      ...('jkt' in binding ? { thumbprint: binding.jkt } : {}),
+    })
+  }
   return tokens
 }

@@ -1,0 +1,20 @@
+export type {
+  DPoPEventHandler,
+  DPoPEventSource,
+  DPoPServerEvent,
+  DPoPStoreKind,
+  GrantRevokedEvent,
+  GuardAuthenticateEvent,
+  IntrospectionEvent,
+  NonceChallengedEvent,
+  ProofAcceptedEvent,
+  ProofRefusedEvent,
+  RefreshReusedEvent,
+  RefreshRotatedEvent,
+  ReplayDetectedEvent,
+  StoreCallEvent,
+  StoreUnavailableEvent,
+  TokenIssuedEvent,
+  TokenRequestEvent,
+} from './events.js'
+export type { DPoPLogger } from './logger.js'
