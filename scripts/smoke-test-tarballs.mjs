@@ -66,6 +66,8 @@ step('npm install of the tarballs', () => {
     'koa@3',
     'fastify@5',
     'ioredis@5',
+    // The optional peer of @dpop/server/otel (npm installs no optional peer by itself).
+    '@opentelemetry/api@1',
     'typescript@~5.9.3',
     '@types/node@20',
     '@types/express@5',

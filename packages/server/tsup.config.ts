@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', otel: 'src/otel/index.ts' },
   format: ['esm', 'cjs'],
   // Declarations against the built declarations of the other packages, not their sources.
   dts: { compilerOptions: { customConditions: [] } },

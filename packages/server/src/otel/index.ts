@@ -1,0 +1,1 @@
+export { type OpenTelemetryEventsOptions, openTelemetryEvents } from './open-telemetry-events.js'
