@@ -2,6 +2,8 @@ export {
   ALLOWED_ORIGIN,
   AUTHORIZATION_SERVER_ISSUER,
   CLIENT_ID,
+  type ConformanceFixtures,
+  createConformanceFixtures,
   RESOURCE,
 } from './conformance-fixtures.js'
 export { listenOnLoopback } from './listen-on-loopback.js'
@@ -12,3 +14,4 @@ export {
   type ConformanceLimits,
   runConformanceSuite,
 } from './run-conformance-suite.js'
+export { type ReceivedResponse, type SentRequest, sendRequest } from './send-request.js'

@@ -1,9 +1,9 @@
 import {
   type AllowedOrigins,
-  type AuthenticateOptions,
   createNeutralRequest,
   createResourceGuard,
   errorToResponse,
+  type OptionalAuthenticateOptions,
   type ResourceGuardOptions,
   resourceCorsHeaders,
 } from '@dpop/server'
@@ -18,7 +18,8 @@ export interface ExpectedResponse {
 export interface ReferenceRoute {
   guard: ResourceGuardOptions
   allowedOrigins?: AllowedOrigins
-  authenticate?: AuthenticateOptions
+  /** Per-route options: more scopes, or `credentialsRequired: false`. */
+  authenticate?: Partial<OptionalAuthenticateOptions>
 }
 
 export interface ReferenceRequest {
@@ -52,21 +53,26 @@ export async function referenceResponse(
 ): Promise<ExpectedResponse> {
   const guard = createResourceGuard(route.guard)
   const run = (sent: Omit<ReferenceRequest, 'before'>) =>
-    guard.authenticate(
-      createNeutralRequest(sent.method, sent.url, sent.headers, undefined, sent.body),
-      route.authenticate,
-    )
+    guard.authenticate(createNeutralRequest(sent.method, sent.url, sent.headers, undefined, sent.body), {
+      credentialsRequired: true,
+      ...route.authenticate,
+    })
   for (const earlier of request.before ?? []) await run(earlier)
   try {
+    // An anonymous request (`credentialsRequired: false`) has no result: the route answers `{}`.
     const result = await run(request)
     return {
       status: 200,
       headers: lowerCase({
-        ...result.responseHeaders,
+        ...result?.responseHeaders,
         ...corsOf(route, request.headers),
         'Content-Type': 'application/json; charset=utf-8',
       }),
-      body: JSON.stringify({ sub: result.claims.sub, scheme: result.scheme, thumbprint: result.thumbprint }),
+      body: JSON.stringify({
+        sub: result?.claims.sub,
+        scheme: result?.scheme,
+        thumbprint: result?.thumbprint,
+      }),
     }
   } catch (error) {
     return renderError(error, corsOf(route, request.headers))

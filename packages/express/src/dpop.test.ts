@@ -9,6 +9,8 @@ describe('@dpop/express construction', () => {
     expect(() => dpop({ verifyAccessToken, publicUrl: 'api.example.com' })).toThrow(TypeError)
     expect(() => dpop({ verifyAccessToken, publicUrl: 'https://api.example.com/?x=1' })).toThrow(TypeError)
     expect(() => dpop({} as DPoPOptions)).toThrow(TypeError)
+    expect(() => dpop({ verifyAccessToken, requestProperty: '' })).toThrow(TypeError)
+    expect(() => dpop({ verifyAccessToken, errors: 'next' } as unknown as DPoPOptions)).toThrow(TypeError)
     expect(() => protectedResourceMetadata({ verifyAccessToken })).toThrow(TypeError)
   })
 })

@@ -1,54 +1,76 @@
 import { isDPoPError } from '@dpop/core'
 import {
-  type AuthenticateOptions,
-  assertPublicUrl,
   createNeutralRequest,
-  createResourceGuard,
-  type ResourceAdapterOptions,
+  type FrameworkAdapterOptions,
+  frameworkError,
+  type OptionalAuthenticateOptions,
   type ResourceAuthentication,
+  resolveFrameworkAdapter,
   resolveRequestUrl,
   resourceCors,
 } from '@dpop/server'
-import type { RequestHandler } from 'express'
+import type { Request, RequestHandler } from 'express'
 import { requestHost } from './request-host.js'
 import { setHeaders, writeResponse } from './write-response.js'
 
 declare global {
   namespace Express {
     interface Request {
-      /** The authenticated DPoP request, set by the `dpop()` middleware. */
+      /** The authenticated DPoP request, set by the `dpop()` middleware (with the default `requestProperty`). */
       dpop?: ResourceAuthentication
     }
   }
 }
 
-/** The guard's options, `publicUrl` (default: `req.protocol` and the `Host` after Express's `trust proxy` setting) and `allowedOrigins`. */
-export type DPoPOptions = ResourceAdapterOptions
+/** A request whose authentication result is at `req[Property]` (the `requestProperty` option). */
+export type DPoPRequest<Property extends string = 'dpop'> = Request & {
+  [Name in Property]?: ResourceAuthentication
+}
+
+/**
+ * The guard's options, `publicUrl` (default: `req.protocol` and the `Host` after Express's `trust proxy`
+ * setting), `allowedOrigins`, `credentialsRequired`, `errors` and `requestProperty`.
+ */
+export interface DPoPOptions extends FrameworkAdapterOptions {
+  /** The `req` property the authentication result is set on (express-jwt's `requestProperty`). @default 'dpop' */
+  requestProperty?: string
+}
 
 /** The Express middleware of {@link dpop}: guards every route it is mounted on. */
 export interface DPoPMiddleware extends RequestHandler {
-  /** The same guard (and replay store) requiring more scopes on one route (403 `insufficient_scope`). */
+  /** The same guard (and replay store) requiring these scopes on one route (403 `insufficient_scope`). */
+  requireScopes(scopes: readonly string[]): RequestHandler
+  /** @deprecated Use `requireScopes([...])`, the same on every adapter. */
   withScopes(requiredScopes: readonly string[]): RequestHandler
 }
 
 /**
- * Express middleware guarding a DPoP-protected resource (RFC 9449 §7): sets `req.dpop` and the response's
- * `DPoP-Nonce`, answers a `DPoPError` with its status, challenge and JSON body, and passes any other error
- * to `next(err)`. Mount it with `app.use(path, …)` or add `app.options(path, …)` so CORS preflights reach it.
+ * Express middleware guarding a DPoP-protected resource (RFC 9449 §7): sets `req.dpop` (or
+ * `req[requestProperty]`) and the response's `DPoP-Nonce`. A `DPoPError` is answered with its status,
+ * challenge and JSON body, or passed to `next(err)` with `errors: 'framework'`; any other error goes to
+ * `next(err)`. Mount it with `app.use(path, …)` or add `app.options(path, …)` so CORS preflights reach it.
  */
 export function dpop(options: DPoPOptions): DPoPMiddleware {
-  const { publicUrl, allowedOrigins, ...guardOptions } = options
-  if (publicUrl !== undefined) assertPublicUrl(publicUrl)
-  const guard = createResourceGuard(guardOptions)
+  const { requestProperty = 'dpop', ...adapterOptions } = options ?? {}
+  if (typeof requestProperty !== 'string' || requestProperty === '') {
+    throw new TypeError('requestProperty must be a non-empty string')
+  }
+  const { guard, publicUrl, allowedOrigins, credentialsRequired, errors } =
+    resolveFrameworkAdapter(adapterOptions)
 
   const handler =
-    (authenticate: AuthenticateOptions): RequestHandler =>
+    (requiredScopes?: readonly string[]): RequestHandler =>
     async (req, res, next) => {
       const { preflight, headers: cors } = resourceCors(req.method, (name) => req.get(name), allowedOrigins)
       if (preflight) {
         writeResponse(res, { status: 204, headers: cors, body: '' })
         return
       }
+      const authenticate: OptionalAuthenticateOptions = {
+        credentialsRequired,
+        ...(requiredScopes === undefined ? {} : { requiredScopes }),
+      }
+      let result: ResourceAuthentication | undefined
       try {
         // originalUrl: a router mounted under a prefix sees a shortened req.url, the client signed the full one.
         const url = resolveRequestUrl({
@@ -58,21 +80,22 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
           path: req.originalUrl,
           rawHeaders: req.rawHeaders,
         })
-        req.dpop = await guard.authenticate(
+        result = await guard.authenticate(
           createNeutralRequest(req.method, url, req.headers, req.rawHeaders, req.body),
           authenticate,
         )
       } catch (error) {
         if (!isDPoPError(error)) return next(error)
+        if (errors === 'framework') return next(frameworkError(error, cors))
         const response = guard.toResponse(error)
         writeResponse(res, { ...response, headers: { ...response.headers, ...cors } })
         return
       }
-      setHeaders(res, { ...req.dpop.responseHeaders, ...cors })
+      if (result !== undefined) (req as unknown as Record<string, unknown>)[requestProperty] = result
+      setHeaders(res, { ...result?.responseHeaders, ...cors })
       next()
     }
 
-  return Object.assign(handler({}), {
-    withScopes: (requiredScopes: readonly string[]) => handler({ requiredScopes }),
-  })
+  const requireScopes = (scopes: readonly string[]) => handler(scopes)
+  return Object.assign(handler(), { requireScopes, withScopes: requireScopes })
 }

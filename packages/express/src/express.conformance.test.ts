@@ -14,14 +14,17 @@ function startOn(express: typeof express5) {
     const app = express()
     app.set('trust proxy', options.trustProxy ? 'loopback' : false)
     const publicUrl = options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }
-    const guard = dpop({ ...options.guard, ...publicUrl, allowedOrigins: options.allowedOrigins })
+    const routeOptions = { ...options.guard, ...publicUrl, allowedOrigins: options.allowedOrigins }
+    const guard = dpop(routeOptions)
 
     app.use(authorizationServer(options.authorizationServer))
     app.use(protectedResourceMetadata(options.guard))
     app.options('/resource', guard)
     app.get('/resource', guard, answer)
     app.post('/resource', express.urlencoded({ extended: false }), guard, answer)
-    app.get('/admin', guard.withScopes(['admin']), answer)
+    app.get('/admin', guard.requireScopes(['admin']), answer)
+    app.get('/optional', dpop({ ...routeOptions, credentialsRequired: false }), answer)
+    app.get('/delegated', dpop({ ...routeOptions, errors: 'framework' }), answer)
     const api = express.Router()
     api.get('/items', guard, answer)
     app.use('/api/v1', api)

@@ -6,5 +6,5 @@
  * @module @dpop/express
  */
 export { type AuthorizationServerRouterOptions, authorizationServer } from './authorization-server.js'
-export { type DPoPMiddleware, type DPoPOptions, dpop } from './dpop.js'
+export { type DPoPMiddleware, type DPoPOptions, type DPoPRequest, dpop } from './dpop.js'
 export { protectedResourceMetadata } from './protected-resource-metadata.js'

@@ -7,7 +7,12 @@ const verifyAccessToken = async () => ({ sub: 'alice' })
 
 describe('@dpop/fastify registration', () => {
   it('rejects a bad publicUrl or guard configuration with TypeError when the app loads', async () => {
-    for (const options of [{ verifyAccessToken, publicUrl: 'api.example.com' }, {} as DPoPOptions]) {
+    for (const options of [
+      { verifyAccessToken, publicUrl: 'api.example.com' },
+      { verifyAccessToken, decoratorName: '' },
+      { verifyAccessToken, errors: 'next' } as unknown as DPoPOptions,
+      {} as DPoPOptions,
+    ]) {
       const app = Fastify()
       app.register(dpop, options)
       await expect(app.ready()).rejects.toThrow(TypeError)

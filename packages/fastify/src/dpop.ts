@@ -1,11 +1,11 @@
 import { isDPoPError } from '@dpop/core'
 import {
-  type AuthenticateOptions,
-  assertPublicUrl,
   createNeutralRequest,
-  createResourceGuard,
-  type ResourceAdapterOptions,
+  type FrameworkAdapterOptions,
+  frameworkError,
+  type OptionalAuthenticateOptions,
   type ResourceAuthentication,
+  resolveFrameworkAdapter,
   resolveRequestUrl,
   resourceCors,
 } from '@dpop/server'
@@ -16,7 +16,7 @@ import { writeReply } from './write-reply.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The authenticated DPoP request, set by a `fastify.dpop.preHandler()` hook; `null` elsewhere. */
+    /** The authenticated DPoP request, set by a `fastify.dpop` hook (with the default `decoratorName`); `null` elsewhere. */
     dpop: ResourceAuthentication | null
   }
   interface FastifyInstance {
@@ -25,14 +25,33 @@ declare module 'fastify' {
   }
 }
 
-/** The guard's options, `publicUrl` (default: `request.protocol` and host after Fastify's `trustProxy` setting) and `allowedOrigins`. */
-export type DPoPOptions = ResourceAdapterOptions
+/** A request with the authentication result at `request[Name]` (the `decoratorName` option). */
+export type DPoPRequest<Name extends string = 'dpop'> = FastifyRequest & {
+  [Key in Name]?: ResourceAuthentication | null
+}
+
+/**
+ * The guard's options, `publicUrl` (default: `request.protocol` and host after Fastify's `trustProxy`
+ * setting), `allowedOrigins`, `credentialsRequired`, `errors` and `decoratorName`.
+ */
+export interface DPoPOptions extends FrameworkAdapterOptions {
+  /** The request decorator the authentication result is set on (as @fastify/jwt's `decoratorName`). @default 'dpop' */
+  decoratorName?: string
+}
 
 /** A Fastify `preHandler` hook that authenticates the request and sets `request.dpop`, or answers the error. */
 export type DPoPPreHandler = (
   request: FastifyRequest,
   reply: FastifyReply,
 ) => Promise<FastifyReply | undefined>
+
+/** Options of one `preHandler()` hook. */
+export interface DPoPRouteOptions {
+  /** Overrides the plugin's `credentialsRequired` for this hook. */
+  credentialsRequired?: boolean
+  /** @deprecated Use `requireScopes([...])`, the same on every adapter. */
+  requiredScopes?: readonly string[]
+}
 
 /** `fastify.dpop`, added by the {@link dpop} plugin. */
 export interface DPoPDecorator {
@@ -41,17 +60,22 @@ export interface DPoPDecorator {
    * (`scope.addHook('preHandler', scope.dpop.preHandler())`). Add `OPTIONS` to a route's methods to
    * answer CORS preflights.
    */
-  preHandler(options?: AuthenticateOptions): DPoPPreHandler
+  preHandler(options?: DPoPRouteOptions): DPoPPreHandler
+  /** A `preHandler` hook of the same guard (and replay store) requiring these scopes (403 `insufficient_scope`). */
+  requireScopes(scopes: readonly string[]): DPoPPreHandler
 }
 
 const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
-  const { publicUrl, allowedOrigins, ...guardOptions } = options
-  if (publicUrl !== undefined) assertPublicUrl(publicUrl)
-  const guard = createResourceGuard(guardOptions)
-  if (!fastify.hasRequestDecorator('dpop')) fastify.decorateRequest('dpop', null)
+  const { decoratorName = 'dpop', ...adapterOptions } = options
+  if (typeof decoratorName !== 'string' || decoratorName === '') {
+    throw new TypeError('decoratorName must be a non-empty string')
+  }
+  const { guard, publicUrl, allowedOrigins, credentialsRequired, errors } =
+    resolveFrameworkAdapter(adapterOptions)
+  if (!fastify.hasRequestDecorator(decoratorName)) fastify.decorateRequest(decoratorName, null)
 
   const preHandler =
-    (authenticate: AuthenticateOptions = {}): DPoPPreHandler =>
+    (route: DPoPRouteOptions = {}): DPoPPreHandler =>
     async (request, reply) => {
       const { preflight, headers: cors } = resourceCors(
         request.method,
@@ -59,6 +83,11 @@ const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
         allowedOrigins,
       )
       if (preflight) return writeReply(reply, { status: 204, headers: cors, body: '' })
+      const authenticate: OptionalAuthenticateOptions = {
+        credentialsRequired: route.credentialsRequired ?? credentialsRequired,
+        ...(route.requiredScopes === undefined ? {} : { requiredScopes: route.requiredScopes }),
+      }
+      let result: ResourceAuthentication | undefined
       try {
         // request.url is the full path the client addressed, prefixes of encapsulated plugins included.
         const url = resolveRequestUrl({
@@ -68,26 +97,33 @@ const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
           path: request.url,
           rawHeaders: request.raw.rawHeaders,
         })
-        request.dpop = await guard.authenticate(
+        result = await guard.authenticate(
           createNeutralRequest(request.method, url, request.headers, request.raw.rawHeaders, request.body),
           authenticate,
         )
       } catch (error) {
         if (!isDPoPError(error)) throw error
+        // Fastify's error handler (setErrorHandler, or its default) answers statusCode with error.headers.
+        if (errors === 'framework') throw frameworkError(error, cors)
         const response = guard.toResponse(error)
         return writeReply(reply, { ...response, headers: { ...response.headers, ...cors } })
       }
-      reply.headers({ ...request.dpop.responseHeaders, ...cors })
+      if (result !== undefined) (request as unknown as Record<string, unknown>)[decoratorName] = result
+      reply.headers({ ...result?.responseHeaders, ...cors })
       return undefined
     }
 
-  fastify.decorate('dpop', { preHandler })
+  fastify.decorate('dpop', {
+    preHandler,
+    requireScopes: (scopes: readonly string[]) => preHandler({ requiredScopes: scopes }),
+  })
 }
 
 /**
  * Fastify plugin of a DPoP-protected resource (RFC 9449 §7): builds the guard once and decorates
- * `fastify.dpop` (hooks) and `request.dpop` (the result). A `DPoPError` is answered with its status,
- * challenge and JSON body; any other error goes to Fastify's error handler. Register a second guard in
- * an encapsulated scope.
+ * `fastify.dpop` (hooks) and `request.dpop` (or `request[decoratorName]`, the result). A `DPoPError` is
+ * answered with its status, challenge and JSON body, or thrown to Fastify's error handler with
+ * `errors: 'framework'`; any other error goes to Fastify's error handler. Register a second guard in an
+ * encapsulated scope.
  */
 export const dpop = fp(plugin, { fastify: '4.x || 5.x', name: '@dpop/fastify' })

@@ -23,14 +23,16 @@ const startOn =
     await app.register(authorizationServer, { server: options.authorizationServer })
     await app.register(protectedResourceMetadata, options.guard)
     await app.register(formbody)
-    await app.register(dpop, { ...options.guard, ...publicUrl, allowedOrigins: options.allowedOrigins })
+    const routeOptions = { ...options.guard, ...publicUrl, allowedOrigins: options.allowedOrigins }
+    await app.register(dpop, routeOptions)
     app.route({
       method: ['GET', 'POST', 'OPTIONS'],
       url: '/resource',
       preHandler: app.dpop.preHandler(),
       handler: answer,
     })
-    app.get('/admin', { preHandler: app.dpop.preHandler({ requiredScopes: ['admin'] }) }, answer)
+    app.get('/admin', { preHandler: app.dpop.requireScopes(['admin']) }, answer)
+    app.get('/optional', { preHandler: app.dpop.preHandler({ credentialsRequired: false }) }, answer)
     // A whole prefix behind the guard: the hook sees the full URL the client addressed.
     await app.register(
       async (api) => {
@@ -39,6 +41,11 @@ const startOn =
       },
       { prefix: '/api/v1' },
     )
+    // A guard whose failures go to Fastify's default error handler.
+    await app.register(async (scope) => {
+      await scope.register(dpop, { ...routeOptions, errors: 'framework' })
+      scope.get('/delegated', { preHandler: scope.dpop.preHandler() }, answer)
+    })
     // A second guard lives in its own encapsulated scope.
     await app.register(async (scope) => {
       await scope.register(dpop, { ...options.nonceGuard, ...publicUrl })

@@ -6,5 +6,12 @@
  * @module @dpop/fastify
  */
 export { type AuthorizationServerPluginOptions, authorizationServer } from './authorization-server.js'
-export { type DPoPDecorator, type DPoPOptions, type DPoPPreHandler, dpop } from './dpop.js'
+export {
+  type DPoPDecorator,
+  type DPoPOptions,
+  type DPoPPreHandler,
+  type DPoPRequest,
+  type DPoPRouteOptions,
+  dpop,
+} from './dpop.js'
 export { protectedResourceMetadata } from './protected-resource-metadata.js'

@@ -1,11 +1,11 @@
 import { isDPoPError } from '@dpop/core'
 import {
-  type AuthenticateOptions,
-  assertPublicUrl,
   createNeutralRequest,
-  createResourceGuard,
-  type ResourceAdapterOptions,
+  type FrameworkAdapterOptions,
+  frameworkError,
+  type OptionalAuthenticateOptions,
   type ResourceAuthentication,
+  resolveFrameworkAdapter,
   resolveRequestUrl,
   resourceCors,
 } from '@dpop/server'
@@ -14,17 +14,28 @@ import { writeResponse } from './write-response.js'
 
 declare module 'koa' {
   interface DefaultState {
-    /** The authenticated DPoP request, set by the `dpop()` middleware. */
+    /** The authenticated DPoP request, set by the `dpop()` middleware (with the default `key`). */
     dpop?: ResourceAuthentication
   }
 }
 
-/** The guard's options, `publicUrl` (default: `ctx.protocol` and host after Koa's `app.proxy` setting) and `allowedOrigins`. */
-export type DPoPOptions = ResourceAdapterOptions
+/** A `ctx.state` with the authentication result at `ctx.state[Key]` (the `key` option). */
+export type DPoPState<Key extends string = 'dpop'> = { [Name in Key]?: ResourceAuthentication }
+
+/**
+ * The guard's options, `publicUrl` (default: `ctx.protocol` and host after Koa's `app.proxy` setting),
+ * `allowedOrigins`, `credentialsRequired`, `errors` and `key`.
+ */
+export interface DPoPOptions extends FrameworkAdapterOptions {
+  /** The `ctx.state` property the authentication result is set on (koa-jwt's `key`). @default 'dpop' */
+  key?: string
+}
 
 /** The Koa middleware of {@link dpop}: guards every route it is mounted on. */
 export interface DPoPMiddleware extends Middleware {
-  /** The same guard (and replay store) requiring more scopes on one route (403 `insufficient_scope`). */
+  /** The same guard (and replay store) requiring these scopes on one route (403 `insufficient_scope`). */
+  requireScopes(scopes: readonly string[]): Middleware
+  /** @deprecated Use `requireScopes([...])`, the same on every adapter. */
   withScopes(requiredScopes: readonly string[]): Middleware
 }
 
@@ -39,21 +50,26 @@ function hostOf(ctx: Context): string {
 }
 
 /**
- * Koa middleware guarding a DPoP-protected resource (RFC 9449 §7): sets `ctx.state.dpop` and the response's
- * `DPoP-Nonce`, answers a `DPoPError` with its status, challenge and JSON body, and rethrows any other
- * error to Koa's error handling.
+ * Koa middleware guarding a DPoP-protected resource (RFC 9449 §7): sets `ctx.state.dpop` (or
+ * `ctx.state[key]`) and the response's `DPoP-Nonce`. A `DPoPError` is answered with its status, challenge
+ * and JSON body, or thrown with `errors: 'framework'`; any other error is rethrown to Koa's error handling.
  */
 export function dpop(options: DPoPOptions): DPoPMiddleware {
-  const { publicUrl, allowedOrigins, ...guardOptions } = options
-  if (publicUrl !== undefined) assertPublicUrl(publicUrl)
-  const guard = createResourceGuard(guardOptions)
+  const { key = 'dpop', ...adapterOptions } = options ?? {}
+  if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string')
+  const { guard, publicUrl, allowedOrigins, credentialsRequired, errors } =
+    resolveFrameworkAdapter(adapterOptions)
 
   const handler =
-    (authenticate: AuthenticateOptions): Middleware =>
+    (requiredScopes?: readonly string[]): Middleware =>
     async (ctx, next) => {
       const { preflight, headers: cors } = resourceCors(ctx.method, (name) => ctx.get(name), allowedOrigins)
       if (preflight) return writeResponse(ctx, { status: 204, headers: cors, body: '' })
-      let result: ResourceAuthentication
+      const authenticate: OptionalAuthenticateOptions = {
+        credentialsRequired,
+        ...(requiredScopes === undefined ? {} : { requiredScopes }),
+      }
+      let result: ResourceAuthentication | undefined
       try {
         // originalUrl: koa-mount and routers shorten ctx.path, the client signed the full URL.
         const url = resolveRequestUrl({
@@ -75,15 +91,16 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
         )
       } catch (error) {
         if (!isDPoPError(error)) throw error
+        // Koa's own handler (ctx.onerror) answers err.status with err.headers; upstream middleware may reshape.
+        if (errors === 'framework') throw frameworkError(error, cors)
         const response = guard.toResponse(error)
         return writeResponse(ctx, { ...response, headers: { ...response.headers, ...cors } })
       }
-      ctx.state.dpop = result
-      ctx.set({ ...result.responseHeaders, ...cors })
+      if (result !== undefined) (ctx.state as Record<string, unknown>)[key] = result
+      ctx.set({ ...result?.responseHeaders, ...cors })
       await next()
     }
 
-  return Object.assign(handler({}), {
-    withScopes: (requiredScopes: readonly string[]) => handler({ requiredScopes }),
-  })
+  const requireScopes = (scopes: readonly string[]) => handler(scopes)
+  return Object.assign(handler(), { requireScopes, withScopes: requireScopes })
 }

@@ -6,5 +6,5 @@
  * @module @dpop/koa
  */
 export { type AuthorizationServerMiddlewareOptions, authorizationServer } from './authorization-server.js'
-export { type DPoPMiddleware, type DPoPOptions, dpop } from './dpop.js'
+export { type DPoPMiddleware, type DPoPOptions, type DPoPState, dpop } from './dpop.js'
 export { protectedResourceMetadata } from './protected-resource-metadata.js'

@@ -21,13 +21,16 @@ const startOn = (Koa: typeof Koa3) => (options: ConformanceAppOptions) => {
   const app = new Koa({ proxy: options.trustProxy })
   app.silent = true
   const publicUrl = options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }
-  const guard = dpop({ ...options.guard, ...publicUrl, allowedOrigins: options.allowedOrigins })
+  const routeOptions = { ...options.guard, ...publicUrl, allowedOrigins: options.allowedOrigins }
+  const guard = dpop(routeOptions)
 
   app.use(authorizationServer(options.authorizationServer))
   app.use(protectedResourceMetadata(options.guard))
   app.use(bodyParser({ enableTypes: ['form'] }))
   app.use(route('/resource', guard))
-  app.use(route('/admin', guard.withScopes(['admin'])))
+  app.use(route('/admin', guard.requireScopes(['admin'])))
+  app.use(route('/optional', dpop({ ...routeOptions, credentialsRequired: false })))
+  app.use(route('/delegated', dpop({ ...routeOptions, errors: 'framework' })))
   app.use(mount('/api/v1', route('/items', guard)))
   app.use(route('/nonce', dpop({ ...options.nonceGuard, ...publicUrl })))
   return listenOnLoopback(createServer(app.callback()))

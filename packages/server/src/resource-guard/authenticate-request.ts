@@ -26,6 +26,16 @@ export interface AuthenticateOptions {
   requiredScopes?: readonly string[]
 }
 
+/** `authenticate` options of a route where credentials are optional. */
+export interface OptionalAuthenticateOptions extends AuthenticateOptions {
+  /**
+   * `false` lets a request that presents no credentials at all (no `Authorization` header, no `DPoP` header,
+   * no `access_token` parameter) through anonymously: `authenticate` resolves `undefined`. A request that
+   * presents any of them is authenticated as usual and refused when they fail.
+   */
+  credentialsRequired: boolean
+}
+
 /** Who called a protected resource: what a guard returns for a request it accepts. */
 export interface ResourceAuthentication {
   /** The access token the request carried. */
@@ -57,14 +67,21 @@ function answer(config: ResolvedGuardConfig, error: DPoPError, extra?: Challenge
 export async function authenticateRequest(
   config: ResolvedGuardConfig,
   request: DPoPHttpRequest,
-  options: AuthenticateOptions = {},
-): Promise<ResourceAuthentication> {
+  options: AuthenticateOptions & { credentialsRequired?: boolean } = {},
+): Promise<ResourceAuthentication | undefined> {
   const callScopes =
     options.requiredScopes === undefined ? [] : assertScopes(options.requiredScopes, 'requiredScopes')
 
   let credentials: ReturnType<typeof parseAuthorization>
   try {
     assertNoTokenOutsideHeader(request)
+    if (
+      options.credentialsRequired === false &&
+      request.header('authorization') === undefined &&
+      request.header('dpop') === undefined
+    ) {
+      return undefined
+    }
     credentials = parseAuthorization(request.header('authorization'))
   } catch (error) {
     throw isDPoPError(error) ? answer(config, error) : error

@@ -1,11 +1,19 @@
 import type { DPoPHttpRequest } from '@dpop/core'
-import type { AuthenticateOptions, ResourceAuthentication } from './authenticate-request.js'
+import type {
+  AuthenticateOptions,
+  OptionalAuthenticateOptions,
+  ResourceAuthentication,
+} from './authenticate-request.js'
 import { errorToResponse, type GuardResponse } from './error-to-response.js'
 import { observeAuthentication } from './observe-authentication.js'
 import { resolveGuardConfig } from './resolve-guard-config.js'
 import type { ResourceGuardOptions } from './resource-guard-options.js'
 
-export type { AuthenticateOptions, ResourceAuthentication } from './authenticate-request.js'
+export type {
+  AuthenticateOptions,
+  OptionalAuthenticateOptions,
+  ResourceAuthentication,
+} from './authenticate-request.js'
 export type {
   ResourceGuardOptions,
   ResourceMetadataOptions,
@@ -17,7 +25,14 @@ export type {
  * {@link createResourceGuard}; the Express, Koa and Fastify adapters wrap it.
  */
 export interface ResourceGuard {
-  /** Authenticates a request, or throws a `DPoPError` with the resource status and `WWW-Authenticate`. */
+  /**
+   * Authenticates a request, or throws a `DPoPError` with the resource status and `WWW-Authenticate`.
+   * With `credentialsRequired: false`, resolves `undefined` for a request that presents no credentials.
+   */
+  authenticate(
+    request: DPoPHttpRequest,
+    options: OptionalAuthenticateOptions,
+  ): Promise<ResourceAuthentication | undefined>
   authenticate(request: DPoPHttpRequest, options?: AuthenticateOptions): Promise<ResourceAuthentication>
   /** The RFC 9728 protected resource metadata document. Needs `resourceMetadata`. */
   metadata(): Record<string, unknown>
@@ -34,7 +49,7 @@ export interface ResourceGuard {
 export function createResourceGuard(options: ResourceGuardOptions): ResourceGuard {
   const config = resolveGuardConfig(options)
   return {
-    authenticate: observeAuthentication(config),
+    authenticate: observeAuthentication(config) as ResourceGuard['authenticate'],
     metadata() {
       if (config.metadata === undefined) {
         throw new TypeError('createResourceGuard: metadata() needs the resourceMetadata option')

@@ -4,6 +4,7 @@ export type { IntrospectionOptions } from './create-introspection-verifier.js'
 export {
   type AuthenticateOptions,
   createResourceGuard,
+  type OptionalAuthenticateOptions,
   type ResourceAuthentication,
   type ResourceGuard,
   type ResourceGuardOptions,

@@ -10,8 +10,8 @@ import type { ResolvedGuardConfig } from './resolve-guard-config.js'
 
 type Authenticate = (
   request: DPoPHttpRequest,
-  options?: AuthenticateOptions,
-) => Promise<ResourceAuthentication>
+  options?: AuthenticateOptions & { credentialsRequired?: boolean },
+) => Promise<ResourceAuthentication | undefined>
 
 // Failures of what the guard depends on to verify tokens: an operator must hear of them.
 const DEPENDENCY_REASONS = new Set(['jwks_unavailable', 'introspection_unreachable', 'introspection_failed'])
@@ -29,15 +29,16 @@ export function observeAuthentication(config: ResolvedGuardConfig): Authenticate
     try {
       const result = await authenticateRequest(config, request, options)
       if (emit !== undefined) {
-        const clientId = clientIdOf(result.claims)
+        // An anonymous request (credentialsRequired: false) has no scheme, client or key to report.
+        const clientId = result === undefined ? undefined : clientIdOf(result.claims)
         emit({
           type: 'guard.authenticate',
           source: 'resource-guard',
           method: request.method,
           status: 200,
-          scheme: result.scheme,
+          ...(result === undefined ? {} : { scheme: result.scheme }),
           ...(clientId === undefined ? {} : { clientId }),
-          ...(result.thumbprint === undefined ? {} : { thumbprint: result.thumbprint }),
+          ...(result?.thumbprint === undefined ? {} : { thumbprint: result.thumbprint }),
           durationMs: clock() - started,
         })
       }
