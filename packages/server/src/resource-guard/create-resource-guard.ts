@@ -33,6 +33,7 @@ export interface ResourceGuard {
     request: DPoPHttpRequest,
     options: OptionalAuthenticateOptions,
   ): Promise<ResourceAuthentication | undefined>
+  /** Authenticates a request, or throws a `DPoPError` with the resource status and `WWW-Authenticate`. */
   authenticate(request: DPoPHttpRequest, options?: AuthenticateOptions): Promise<ResourceAuthentication>
   /** The RFC 9728 protected resource metadata document. Needs `resourceMetadata`. */
   metadata(): Record<string, unknown>
