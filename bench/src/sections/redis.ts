@@ -19,11 +19,15 @@ import { checkTokenTypes, startOurs, tokenJob } from './token-endpoint.js'
 
 const CONCURRENT_CALLERS = 8
 
-/** Distinct 22-character replay keys (as verifyProof makes them) without a pool: a run prefix and a counter. */
+/**
+ * Distinct replay keys shaped as verifyProof makes them (`<thumbprint>.<jti>`, 66 characters) without a pool:
+ * one of 1,000 thumbprints, and a 22-character jti of a run prefix and a counter.
+ */
 function keySource(): () => string {
+  const thumbprints = Array.from({ length: 1000 }, () => randomBytes(32).toString('base64url'))
   const run = randomBytes(12).toString('base64url').slice(0, 14)
   let counter = 0
-  return () => run + (counter++).toString(36).padStart(8, '0')
+  return () => `${thumbprints[counter % 1000]}.${run}${(counter++).toString(36).padStart(8, '0')}`
 }
 
 /** 8a: `reserve` of the Redis replay store against the bare ioredis command it sends. */

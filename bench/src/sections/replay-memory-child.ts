@@ -23,17 +23,19 @@ function memoryUsed(): number {
   return heapUsed + arrayBuffers
 }
 
-/** A new 22-character key (16 random bytes, base64url), as verifyProof derives them. */
+/** A new key as verifyProof makes it: `<thumbprint>.<jti>`, the thumbprint one of 1,000, base64url. */
 function keyFactory(): () => string {
+  const thumbprints = Array.from({ length: 1000 }, () => randomBytes(32).toString('base64url'))
   let bytes = randomBytes(16 * 4096)
   let offset = bytes.length
+  let made = 0
   return () => {
     if (offset === bytes.length) {
       bytes = randomBytes(16 * 4096)
       offset = 0
     }
     offset += 16
-    return bytes.toString('base64url', offset - 16, offset)
+    return `${thumbprints[made++ % 1000]}.${bytes.toString('base64url', offset - 16, offset)}`
   }
 }
 

@@ -6,10 +6,20 @@ import { runScript } from '../run-script.js'
 import type { BenchSettings } from '../settings.js'
 import type { MemoryReport } from './replay-memory-child.js'
 
-/** Replay keys as verifyProof makes them: 16 bytes of SHA-256, base64url (22 characters). */
+/** Thumbprints of the clients that make the replay keys of the benchmarks. */
+export const CLIENTS = 1000
+
+/**
+ * Replay keys as verifyProof makes them: `<thumbprint>.<jti>`, a 32-byte thumbprint of one of `CLIENTS` keys
+ * and a 128-bit jti, base64url (66 characters), built by concatenation as verifyProof builds them.
+ */
 export function replayKeys(count: number): string[] {
+  const thumbprints = Array.from({ length: CLIENTS }, () => randomBytes(32).toString('base64url'))
   const bytes = randomBytes(count * 16)
-  return Array.from({ length: count }, (_, i) => bytes.toString('base64url', i * 16, i * 16 + 16))
+  return Array.from(
+    { length: count },
+    (_, i) => `${thumbprints[i % CLIENTS]}.${bytes.toString('base64url', i * 16, i * 16 + 16)}`,
+  )
 }
 
 /** Section 4: reservations per second and memory, measured in a child with `--expose-gc`. */
@@ -63,7 +73,7 @@ export async function runReplayStore(settings: BenchSettings): Promise<SectionRe
         target: (120 * settings.memoryEntries) / 1_000_000,
         met: report.liveMegabytes <= (120 * settings.memoryEntries) / 1_000_000,
       },
-      note: `${report.bytesPerEntry.toFixed(0)} bytes per entry (22-character key, expiry), V8 heap and typed-array backing stores`,
+      note: `${report.bytesPerEntry.toFixed(0)} bytes per entry (66-character key of thumbprint and jti, expiry), V8 heap and typed-array backing stores`,
     },
   ]
   const steadyText = report.steadyEntries.toLocaleString('en-US')

@@ -3,8 +3,11 @@ import { afterAll, describe, expect, it, vi } from 'vitest'
 import { createMemoryReplayStore } from './create-memory-replay-store.js'
 import { isDPoPError } from './dpop-error.js'
 
-/** A key as verifyProof derives it: 16 random bytes, base64url. */
-const replayKey = () => base64url.encode(crypto.getRandomValues(new Uint8Array(16)))
+const random = (bytes: number) => base64url.encode(crypto.getRandomValues(new Uint8Array(bytes)))
+/** A key as verifyProof makes it: a thumbprint (32 bytes) and a 128-bit jti, base64url, joined by a dot. */
+const replayKey = () => `${random(32)}.${random(16)}`
+// A pair key of bytes 0x00…0x1f (thumbprint) and 0x00…0x0f (jti).
+const PAIR = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8.AAECAwQFBgcICQoLDA0ODw'
 
 const isFull = (error: unknown) =>
   isDPoPError(error) &&
@@ -102,30 +105,35 @@ describe('RFC 9449 §11.1 in-memory replay store', () => {
     for (const key of keys.slice(0, 100)) expect(await store.reserve(key, 2000)).toBe(true)
   })
 
-  it('keeps any other string apart from base64url keys, even from the digest it is stored by', async () => {
+  it('keeps two keys apart exactly when their thumbprint or jti differs in one bit', async () => {
     const store = createMemoryReplayStore({ now: () => 0 })
-    // The store keeps a key that is not 16 bytes of base64url by SHA-256 of its JSON, truncated to 16 bytes.
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('"k"')))
-    const spelled = base64url.encode(digest.subarray(0, 16))
-    expect(await store.reserve('k', 1000)).toBe(true)
-    expect(await store.reserve(spelled, 1000)).toBe(true)
-    expect(await store.reserve('k', 1000)).toBe(false)
-    expect(await store.reserve(spelled, 1000)).toBe(false)
+    const thumbprint = random(32)
+    const jti = random(16)
+    const flipped = (text: string) => {
+      const bytes = base64url.decode(text)
+      bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 1
+      return base64url.encode(bytes)
+    }
+    const keys = [`${thumbprint}.${jti}`, `${flipped(thumbprint)}.${jti}`, `${thumbprint}.${flipped(jti)}`]
+    for (const key of keys) expect(await store.reserve(key, 1000)).toBe(true)
+    for (const key of keys) expect(await store.reserve(key, 1000)).toBe(false)
   })
 
   it('tells apart keys that are not canonical base64url, lone surrogates and near misses included', async () => {
     const store = createMemoryReplayStore({ now: () => 0 })
-    const canonical = 'AAECAwQFBgcICQoLDA0ODw'
     const keys = [
       '',
       'k',
       '\uD800',
       '\uFFFD',
       '"\\ud800"',
-      'AAECAwQFBgcICQoLDA0ODx', // the same bytes as `canonical`, spelled with unused bits set
-      'AAECAwQFBgcICQoLDA0ODw=',
-      'AAECAwQFBgcICQoLDA0OD\u0177', // low 7 bits of 'w'
-      canonical,
+      `${PAIR.slice(0, -1)}x`, // the same bytes as PAIR, the jti spelled with unused bits set
+      `${PAIR.slice(0, 42)}9${PAIR.slice(43)}`, // the same bytes, the thumbprint spelled with unused bits set
+      `${PAIR}=`,
+      `${PAIR.slice(0, -1)}\u0177`, // low 7 bits of 'w'
+      `${PAIR.slice(0, 43)}_${PAIR.slice(44)}`, // no dot
+      'AAECAwQFBgcICQoLDA0ODw', // the jti alone
+      PAIR,
     ]
     for (const key of keys) expect(await store.reserve(key, 1000), JSON.stringify(key)).toBe(true)
     for (const key of keys) expect(await store.reserve(key, 1000), JSON.stringify(key)).toBe(false)
@@ -196,7 +204,7 @@ describe('RFC 9449 §11.1 in-memory replay store', () => {
   })
 })
 
-// Browsers, Deno and workers have no node:crypto: keys that are not base64url are hashed asynchronously.
+// Browsers, Deno and workers have no node:crypto: keys other than verifyProof's are MACed asynchronously.
 describe('in-memory replay store on the Web Crypto path (no node:crypto)', async () => {
   vi.stubGlobal('process', { ...process, getBuiltinModule: () => undefined })
   vi.resetModules()
@@ -206,12 +214,10 @@ describe('in-memory replay store on the Web Crypto path (no node:crypto)', async
     vi.resetModules()
   })
 
-  it('is atomic under concurrent reservations of one key while hashing it', async () => {
+  it('is atomic under concurrent reservations of one key while MACing it', async () => {
     const store = createStore()
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        store.reserve(i % 2 === 0 ? 'same' : 'AAECAwQFBgcICQoLDA0ODw', Date.now() + 60_000),
-      ),
+      Array.from({ length: 200 }, (_, i) => store.reserve(i % 2 === 0 ? 'same' : PAIR, Date.now() + 60_000)),
     )
     expect(results.filter(Boolean)).toHaveLength(2)
     expect(store.size).toBe(2)
@@ -222,7 +228,7 @@ describe('in-memory replay store on the Web Crypto path (no node:crypto)', async
     const store = createStore({ maxEntries: 2, now: () => now })
     expect(await store.reserve('k', 100)).toBe(true)
     expect(await store.reserve('k', 100)).toBe(false)
-    expect(await store.reserve('AAECAwQFBgcICQoLDA0ODw', 100)).toBe(true)
+    expect(await store.reserve(PAIR, 100)).toBe(true)
     expect(isFull(await store.reserve('other', 100).catch((e: unknown) => e))).toBe(true)
     now = 100
     expect(await store.reserve('k', 200)).toBe(true)
@@ -231,12 +237,12 @@ describe('in-memory replay store on the Web Crypto path (no node:crypto)', async
   it('reserveSync answers like reserve, sharing its entries, for verifyProof keys and any other key', async () => {
     let now = 0
     const store = createMemoryReplayStore({ now: () => now })
-    const key = 'AAAAAAAAAAAAAAAAAAAAAA'
+    const key = PAIR
     expect(store.reserveSync(key, 100)).toBe(true)
     expect(await store.reserve(key, 100)).toBe(false)
     expect(store.reserveSync(key, 100)).toBe(false)
     expect(await store.reserve('any key', 100)).toBe(true)
-    expect(store.reserveSync('any key', 100)).toBe(false) // hashed synchronously on Node
+    expect(store.reserveSync('any key', 100)).toBe(false) // MACed synchronously on Node
     now = 100
     expect(store.reserveSync(key, 200)).toBe(true)
     expect(() => store.reserveSync(key, Number.NaN)).toThrow(TypeError)

@@ -1,6 +1,6 @@
-import { decodeReplayKey } from './decode-replay-key.js'
+import { decodeReplayKey, PAIR_KEY_WORDS } from './decode-replay-key.js'
 import { DPoPError } from './dpop-error.js'
-import { sha256Base64url } from './platform-crypto.js'
+import { hmacSha256With } from './platform-crypto.js'
 import { ReplayKeyTable } from './replay-key-table.js'
 import type { ReplayStore } from './replay-store.js'
 
@@ -20,7 +20,7 @@ export interface MemoryReplayStoreOptions {
 export interface MemoryReplayStore extends ReplayStore {
   /** Live and not yet swept entries. */
   readonly size: number
-  /** Always answers for verifyProof's keys; `undefined` only for other keys while Web Crypto hashes them. */
+  /** Always answers for verifyProof's keys; `undefined` only for other keys while Web Crypto MACs them. */
   reserveSync(key: string, expiresAt: number): boolean | undefined
 }
 
@@ -29,11 +29,23 @@ const SWEEP_PER_CALL = 4
 // When full, a scan of every entry (for expired ones behind a long-lived head) runs at most this often,
 // so a store kept full by live entries does not cost O(n) per request (see sweepAll for the exception).
 const FULL_SWEEP_INTERVAL_MS = 1000
-// Kinds of key in the table: verifyProof's keys (16 bytes of SHA-256 in canonical base64url) by their own
-// bytes, any other string by its SHA-256. Kept apart so that a key spelling the digest of another cannot
-// be taken for it.
-const DECODED = 1
-const DIGEST = 2
+// Kinds of key in the table, kept apart. PAIR: verifyProof's keys (`<thumbprint>.<jti>`, a 32-byte thumbprint
+// and a 128-bit jti in canonical base64url) by their own 48 bytes, whole. MAC: any other string by its
+// HMAC-SHA-256 under the store's secret (32 bytes, then zeros). No key can be aimed at another key's slot.
+const PAIR = 1
+const MAC = 2
+
+// The first `count` big-endian 32-bit words of `bytes`, into `out`.
+function bigEndianWords(bytes: Uint8Array, out: Uint32Array, count: number): Uint32Array {
+  for (let i = 0; i < count; i++) {
+    out[i] =
+      ((bytes[i * 4] as number) << 24) |
+      ((bytes[i * 4 + 1] as number) << 16) |
+      ((bytes[i * 4 + 2] as number) << 8) |
+      (bytes[i * 4 + 3] as number)
+  }
+  return out
+}
 
 /**
  * A bounded in-process replay store for a single server instance. Several instances must share a
@@ -47,9 +59,9 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   // The entries by key and in insertion order (which approximates expiry order: every proof lives for the
   // same window), in typed arrays that stop growing at the size maxEntries needs: memory stays flat once
   // full, where a Map kept rehashing as keys came and went.
-  const table = new ReplayKeyTable(maxEntries)
-  // The key of the reservation under way, as four words.
-  const words = new Uint32Array(4)
+  const table = new ReplayKeyTable(maxEntries, PAIR_KEY_WORDS)
+  // The key of the reservation under way.
+  const words = new Uint32Array(PAIR_KEY_WORDS)
   let nextFullSweep = Number.NEGATIVE_INFINITY
 
   function sweep(limit: number, at: number): void {
@@ -89,9 +101,10 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     return true
   }
 
-  function reserveDigest(digest: string, expiresAt: number): boolean {
-    if (!decodeReplayKey(digest, words)) throw new Error('reserve: unexpected digest encoding')
-    return reserveWords(DIGEST, expiresAt)
+  function reserveMac(mac: Uint8Array, expiresAt: number): boolean {
+    bigEndianWords(mac, words, 8)
+    words.fill(0, 8)
+    return reserveWords(MAC, expiresAt)
   }
 
   function checkArguments(key: unknown, expiresAt: unknown): asserts key is string {
@@ -102,26 +115,27 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     if (typeof key !== 'string') throw new TypeError('reserve: key must be a string')
   }
 
-  // Any key that is not verifyProof's is kept by 16 bytes of its SHA-256 (two distinct keys collide after some
-  // 2^64). Hashed as JSON, which spells every string differently (UTF-8 would read lone surrogates as U+FFFD,
-  // two keys as one). Synchronous on Node.
-  const digestOf = (key: string) => sha256Base64url(JSON.stringify(key), 16)
-
+  // Any key that is not verifyProof's is kept by its HMAC-SHA-256 under a secret of this store: a fixed-size
+  // slot that no one without the secret can aim at another key's (a plain hash would need a second preimage,
+  // the secret makes even that moot). MACed as JSON, which spells every string
+  // differently (UTF-8 would read lone surrogates as U+FFFD, two keys as one). Synchronous on Node.
+  const hmac = hmacSha256With(crypto.getRandomValues(new Uint8Array(32)))
+  const macOf = (key: string) => hmac(JSON.stringify(key))
   return {
     get size() {
       return table.size
     },
     reserveSync(key, expiresAt) {
       checkArguments(key, expiresAt)
-      if (decodeReplayKey(key, words)) return reserveWords(DECODED, expiresAt)
-      const digest = digestOf(key)
-      return typeof digest === 'string' ? reserveDigest(digest, expiresAt) : undefined
+      if (decodeReplayKey(key, words)) return reserveWords(PAIR, expiresAt)
+      const mac = macOf(key)
+      return mac instanceof Uint8Array ? reserveMac(mac, expiresAt) : undefined
     },
     async reserve(key, expiresAt) {
       checkArguments(key, expiresAt)
-      if (decodeReplayKey(key, words)) return reserveWords(DECODED, expiresAt)
-      const digest = digestOf(key)
-      return reserveDigest(typeof digest === 'string' ? digest : await digest, expiresAt)
+      if (decodeReplayKey(key, words)) return reserveWords(PAIR, expiresAt)
+      const mac = macOf(key)
+      return reserveMac(mac instanceof Uint8Array ? mac : await mac, expiresAt)
     },
   }
 }

@@ -1,71 +1,48 @@
-// The 6-bit value of each base64url character by char code below 128, 64 for any other character.
 const SEXTETS = new Uint8Array(128).fill(64)
 for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].entries()) {
   SEXTETS[c.charCodeAt(0)] = i
 }
-
+export const PAIR_KEY_LENGTH = 66
+export const PAIR_KEY_WORDS = 12
+const DOT = 43
 function sextet(key: string, i: number): number {
   const code = key.charCodeAt(i)
   return code < 128 ? (SEXTETS[code] as number) : 64
 }
-
-/**
- * Decodes a replay key spelled as verifyProof spells it, 16 bytes in 22 characters of canonical base64url
- * (RFC 4648 §5, no padding, unused trailing bits zero), into four big-endian 32-bit words at `out[0..3]`.
- * Returns false, leaving `out` in any state, for any other string: only canonical spellings decode, so
- * two distinct keys never give the same words.
- */
+function group(key: string, i: number): number {
+  const a = sextet(key, i)
+  const b = sextet(key, i + 1)
+  const c = sextet(key, i + 2)
+  const d = sextet(key, i + 3)
+  return ((a | b | c | d) & 64) === 0 ? (a << 18) | (b << 12) | (c << 6) | d : -1
+}
+function threeWords(key: string, i: number, out: Uint32Array, o: number): boolean {
+  const g0 = group(key, i)
+  const g1 = group(key, i + 4)
+  const g2 = group(key, i + 8)
+  const g3 = group(key, i + 12)
+  if ((g0 | g1 | g2 | g3) < 0) return false
+  out[o] = (g0 << 8) | (g1 >>> 16)
+  out[o + 1] = (g1 << 16) | (g2 >>> 8)
+  out[o + 2] = (g2 << 24) | g3
+  return true
+}
 export function decodeReplayKey(key: string, out: Uint32Array): boolean {
-  if (key.length !== 22) return false
-  // Unrolled: 22 characters carry 132 bits, the words take 128 and the last 4 must be zero.
-  const c0 = sextet(key, 0)
-  const c1 = sextet(key, 1)
-  const c2 = sextet(key, 2)
-  const c3 = sextet(key, 3)
-  const c4 = sextet(key, 4)
-  const c5 = sextet(key, 5)
-  const c6 = sextet(key, 6)
-  const c7 = sextet(key, 7)
-  const c8 = sextet(key, 8)
-  const c9 = sextet(key, 9)
-  const c10 = sextet(key, 10)
-  const c11 = sextet(key, 11)
-  const c12 = sextet(key, 12)
-  const c13 = sextet(key, 13)
-  const c14 = sextet(key, 14)
-  const c15 = sextet(key, 15)
-  const c16 = sextet(key, 16)
-  const c17 = sextet(key, 17)
-  const c18 = sextet(key, 18)
-  const c19 = sextet(key, 19)
-  const c20 = sextet(key, 20)
-  const c21 = sextet(key, 21)
-  const any =
-    c0 |
-    c1 |
-    c2 |
-    c3 |
-    c4 |
-    c5 |
-    c6 |
-    c7 |
-    c8 |
-    c9 |
-    c10 |
-    c11 |
-    c12 |
-    c13 |
-    c14 |
-    c15 |
-    c16 |
-    c17 |
-    c18 |
-    c19 |
-    c20
-  if ((any & 64) !== 0 || (c21 & 0b1001111) !== 0) return false
-  out[0] = (c0 << 26) | (c1 << 20) | (c2 << 14) | (c3 << 8) | (c4 << 2) | (c5 >>> 4)
-  out[1] = ((c5 & 15) << 28) | (c6 << 22) | (c7 << 16) | (c8 << 10) | (c9 << 4) | (c10 >>> 2)
-  out[2] = ((c10 & 3) << 30) | (c11 << 24) | (c12 << 18) | (c13 << 12) | (c14 << 6) | c15
-  out[3] = (c16 << 26) | (c17 << 20) | (c18 << 14) | (c19 << 8) | (c20 << 2) | (c21 >>> 4)
+  if (key.length !== PAIR_KEY_LENGTH || key.charCodeAt(DOT) !== 0x2e) return false
+  const j = DOT + 1
+  const g4 = group(key, j + 16)
+  const j20 = sextet(key, j + 20)
+  const j21 = sextet(key, j + 21)
+  if (g4 < 0 || ((j20 | j21) & 64) !== 0 || (j21 & 0b1111) !== 0 || !threeWords(key, j, out, 0)) return false
+  out[3] = (g4 << 8) | (j20 << 2) | (j21 >>> 4)
+  const g8 = group(key, 32)
+  const g9 = group(key, 36)
+  const t40 = sextet(key, 40)
+  const t41 = sextet(key, 41)
+  const t42 = sextet(key, 42)
+  if ((g8 | g9) < 0 || ((t40 | t41 | t42) & 64) !== 0 || (t42 & 0b11) !== 0) return false
+  if (!threeWords(key, 0, out, 4) || !threeWords(key, 16, out, 7)) return false
+  out[10] = (g8 << 8) | (g9 >>> 16)
+  out[11] = (g9 << 16) | (t40 << 10) | (t41 << 4) | (t42 >>> 2)
   return true
 }

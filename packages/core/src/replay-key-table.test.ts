@@ -30,7 +30,7 @@ const find = (table: ReplayKeyTable, key: Uint32Array, kind = 1) => table.find(k
 
 describe('ReplayKeyTable', () => {
   it('finds the keys it holds with their expiry, and no other', () => {
-    const table = new ReplayKeyTable(100, SEED)
+    const table = new ReplayKeyTable(100, 4, SEED)
     const next = keys()
     const held = Array.from({ length: 50 }, next)
     for (const [i, key] of held.entries()) table.add(key, 0, 1, 1000 + i)
@@ -41,7 +41,7 @@ describe('ReplayKeyTable', () => {
   })
 
   it('reads a key at an offset of its source', () => {
-    const table = new ReplayKeyTable(10, SEED)
+    const table = new ReplayKeyTable(10, 4, SEED)
     const source = Uint32Array.of(9, 9, 1, 2, 3, 4)
     table.add(source, 2, 1, 5)
     expect(find(table, Uint32Array.of(1, 2, 3, 4))).toBeGreaterThanOrEqual(0)
@@ -49,7 +49,7 @@ describe('ReplayKeyTable', () => {
   })
 
   it('keeps keys of different kinds apart', () => {
-    const table = new ReplayKeyTable(10, SEED)
+    const table = new ReplayKeyTable(10, 4, SEED)
     const key = Uint32Array.of(1, 2, 3, 4)
     table.add(key, 0, 1, 10)
     expect(find(table, key, 2)).toBe(-1)
@@ -59,7 +59,7 @@ describe('ReplayKeyTable', () => {
   })
 
   it('tells apart keys that share a home slot, wrapping around the end of the index', () => {
-    const table = new ReplayKeyTable(100, SEED)
+    const table = new ReplayKeyTable(100, 4, SEED)
     const last = table.indexCapacity - 1
     const [a, b, c] = keysAtHome(table, last, 3) as [Uint32Array, Uint32Array, Uint32Array]
     table.add(a, 0, 1, 1)
@@ -70,7 +70,7 @@ describe('ReplayKeyTable', () => {
   })
 
   it('moves later entries of a probe run back on removal, across the wrap, so they stay findable', () => {
-    const table = new ReplayKeyTable(100, SEED)
+    const table = new ReplayKeyTable(100, 4, SEED)
     const last = table.indexCapacity - 1
     const [a, b, c] = keysAtHome(table, last, 3) as [Uint32Array, Uint32Array, Uint32Array]
     // A key at home in slot 0 sits behind the wrapped ones and must not move before its home.
@@ -86,7 +86,7 @@ describe('ReplayKeyTable', () => {
 
   it('agrees with a model through random adds and removals at up to 0.73 load', () => {
     // 3072 entries need 4096 slots: the index fills to 3000 / 4096, where probe runs are long.
-    const table = new ReplayKeyTable(3072, SEED)
+    const table = new ReplayKeyTable(3072, 4, SEED)
     const next = keys(3)
     const held: { key: Uint32Array; expiry: number }[] = []
     let random = 12345
@@ -114,7 +114,7 @@ describe('ReplayKeyTable', () => {
 
   it('grows by doubling up to what maxEntries needs, then keeps its arrays as entries come and go', () => {
     const maxEntries = 5000
-    const table = new ReplayKeyTable(maxEntries, SEED)
+    const table = new ReplayKeyTable(maxEntries, 4, SEED)
     expect(table.indexCapacity).toBe(1024)
     expect(table.entryCapacity).toBe(1024)
     const next = keys()
@@ -138,7 +138,7 @@ describe('ReplayKeyTable', () => {
   })
 
   it('keeps every key findable when the ring grows with its head past the start', () => {
-    const table = new ReplayKeyTable(10_000, SEED)
+    const table = new ReplayKeyTable(10_000, 4, SEED)
     const next = keys()
     const held: Uint32Array[] = []
     const add = (expiry: number) => {
@@ -159,14 +159,14 @@ describe('ReplayKeyTable', () => {
   })
 
   it('fails rather than hold more than maxEntries entries', () => {
-    const table = new ReplayKeyTable(3, SEED)
+    const table = new ReplayKeyTable(3, 4, SEED)
     const next = keys()
     for (let i = 0; i < 3; i++) table.add(next(), 0, 1, i)
     expect(() => table.add(next(), 0, 1, 3)).toThrow(RangeError)
   })
 
   it('drops a stale head entry without touching the live entry of the same key', () => {
-    const table = new ReplayKeyTable(10, SEED)
+    const table = new ReplayKeyTable(10, 4, SEED)
     const key = Uint32Array.of(1, 2, 3, 4)
     table.add(key, 0, 1, 10)
     table.remove(find(table, key)) // reserved again after expiring: the first entry is stale
@@ -184,7 +184,7 @@ describe('ReplayKeyTable', () => {
   })
 
   it('compacts away stale and expired entries, keeping live ones in order', () => {
-    const table = new ReplayKeyTable(10, SEED)
+    const table = new ReplayKeyTable(10, 4, SEED)
     const next = keys()
     const [long, short, stale, later] = [next(), next(), next(), next()]
     table.add(long, 0, 1, 1000)

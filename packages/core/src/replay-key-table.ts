@@ -19,7 +19,7 @@ function randomSeed(): number {
 }
 
 /**
- * Replay entries (a 128-bit key as four 32-bit words, a kind from 1 to 127 that separates keys of different
+ * Replay entries (a key of `keyWords` 32-bit words, a kind from 1 to 127 that separates keys of different
  * origins, an expiry) in insertion order, with a hash index over them. All in typed arrays: no object per
  * entry, no string hashing, nothing for the garbage collector to trace.
  *
@@ -32,7 +32,7 @@ function randomSeed(): number {
  *   tombstones in a table that runs full for days.
  *
  * Both grow by doubling up to what `maxEntries` needs and then never allocate again: memory stays flat.
- * A key is read from `source` at `offset` (four words).
+ * A key is read from `source` at `offset` (`keyWords` words).
  */
 export class ReplayKeyTable {
   // The ring.
@@ -43,6 +43,7 @@ export class ReplayKeyTable {
   #count = 0
   #stale = 0
   readonly #maxEntries: number
+  readonly #keyWords: number
   // The index: [position + 1, hash] per slot.
   #index: Uint32Array
   #mask: number
@@ -53,10 +54,13 @@ export class ReplayKeyTable {
   // clustering by chosen keys, as V8 seeds its string hashes; not a cryptographic guarantee).
   readonly #seed: number
 
-  constructor(maxEntries: number, seed: number = randomSeed()) {
+  constructor(maxEntries: number, keyWords: number, seed: number = randomSeed()) {
+    if (!Number.isInteger(keyWords) || keyWords < 1)
+      throw new RangeError('keyWords must be a positive integer')
     this.#maxEntries = maxEntries
+    this.#keyWords = keyWords
     const entries = Math.min(INITIAL_ENTRY_CAPACITY, maxEntries)
-    this.#words = new Uint32Array(entries * 4)
+    this.#words = new Uint32Array(entries * keyWords)
     this.#kinds = new Uint8Array(entries)
     this.#expiries = new Float64Array(entries)
     let maxIndexCapacity = 2
@@ -103,21 +107,17 @@ export class ReplayKeyTable {
   find(source: Uint32Array, offset: number, kind: number): number {
     const index = this.#index
     const words = this.#words
+    const keyWords = this.#keyWords
     const mask = this.#mask
     const hash = this.#hash(source, offset)
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const position = (index[slot * 2] as number) - 1
       if (position < 0) return -1
-      if (index[slot * 2 + 1] !== hash) continue
-      const at = position * 4
-      if (
-        words[at] === source[offset] &&
-        words[at + 1] === source[offset + 1] &&
-        words[at + 2] === source[offset + 2] &&
-        words[at + 3] === source[offset + 3] &&
-        this.#kinds[position] === kind
-      )
-        return slot
+      if (index[slot * 2 + 1] !== hash || this.#kinds[position] !== kind) continue
+      const at = position * keyWords
+      let i = 0
+      while (i < keyWords && words[at + i] === source[offset + i]) i++
+      if (i === keyWords) return slot
     }
   }
 
@@ -155,12 +155,10 @@ export class ReplayKeyTable {
     if (this.#size >= this.#growAt) this.#growIndex()
     let tail = this.#head + this.#count
     if (tail >= this.#kinds.length) tail -= this.#kinds.length
-    const at = tail * 4
+    const keyWords = this.#keyWords
+    const at = tail * keyWords
     const words = this.#words
-    words[at] = source[offset] as number
-    words[at + 1] = source[offset + 1] as number
-    words[at + 2] = source[offset + 2] as number
-    words[at + 3] = source[offset + 3] as number
+    for (let i = 0; i < keyWords; i++) words[at + i] = source[offset + i] as number
     this.#kinds[tail] = kind
     this.#expiries[tail] = expiresAt
     this.#count++
@@ -180,7 +178,7 @@ export class ReplayKeyTable {
     // The index slot that points at this entry, if any: found by position, no key comparison needed.
     let stale = true
     for (
-      let slot = this.#hash(this.#words, head * 4) & mask;
+      let slot = this.#hash(this.#words, head * this.#keyWords) & mask;
       index[slot * 2] !== 0;
       slot = (slot + 1) & mask
     ) {
@@ -209,6 +207,7 @@ export class ReplayKeyTable {
         kinds[position] = (kinds[position] as number) | KEEP
     }
     const words = this.#words
+    const keyWords = this.#keyWords
     const capacity = kinds.length
     let from = this.#head
     let to = this.#head
@@ -216,7 +215,7 @@ export class ReplayKeyTable {
     for (let i = 0; i < this.#count; i++) {
       const kind = kinds[from] as number
       if ((kind & KEEP) !== 0) {
-        words.copyWithin(to * 4, from * 4, from * 4 + 4)
+        words.copyWithin(to * keyWords, from * keyWords, (from + 1) * keyWords)
         kinds[to] = kind & ~KEEP
         expiries[to] = expiries[from] as number
         if (++to === capacity) to = 0
@@ -230,10 +229,9 @@ export class ReplayKeyTable {
   }
 
   #hash(source: Uint32Array, offset: number): number {
-    let h = mix((source[offset] as number) ^ this.#seed)
-    h = mix(h ^ (source[offset + 1] as number))
-    h = mix(h ^ (source[offset + 2] as number))
-    return mix(h ^ (source[offset + 3] as number)) >>> 0
+    let h = this.#seed
+    for (let i = 0, end = this.#keyWords; i < end; i++) h = mix(h ^ (source[offset + i] as number))
+    return h >>> 0
   }
 
   #link(position: number, hash: number): void {
@@ -271,11 +269,12 @@ export class ReplayKeyTable {
     const capacity = Math.min(oldCapacity * 2, this.#maxEntries)
     if (capacity === oldCapacity) throw new RangeError('ReplayKeyTable holds maxEntries entries')
     const head = this.#head
-    const words = new Uint32Array(capacity * 4)
+    const keyWords = this.#keyWords
+    const words = new Uint32Array(capacity * keyWords)
     const kinds = new Uint8Array(capacity)
     const expiries = new Float64Array(capacity)
-    words.set(this.#words.subarray(head * 4))
-    words.set(this.#words.subarray(0, head * 4), (oldCapacity - head) * 4)
+    words.set(this.#words.subarray(head * keyWords))
+    words.set(this.#words.subarray(0, head * keyWords), (oldCapacity - head) * keyWords)
     kinds.set(this.#kinds.subarray(head))
     kinds.set(this.#kinds.subarray(0, head), oldCapacity - head)
     expiries.set(this.#expiries.subarray(head))
@@ -296,7 +295,7 @@ export class ReplayKeyTable {
     this.#size = 0
     const capacity = this.#kinds.length
     for (let i = 0, position = this.#head; i < this.#count; i++) {
-      this.#link(position, this.#hash(this.#words, position * 4))
+      this.#link(position, this.#hash(this.#words, position * this.#keyWords))
       if (++position === capacity) position = 0
     }
   }

@@ -426,8 +426,7 @@ export async function verifyProof(
   if (options.replayStore === undefined) defaultReplayStore ??= createMemoryReplayStore()
   const replayStore = options.replayStore ?? (defaultReplayStore as ReplayStore)
   if (replayStore !== false) {
-    const key = replayKeyOf(cached.thumbprint, jti)
-    const replayKey = typeof key === 'string' ? key : await key
+    const replayKey = replayKeyOf(cached.thumbprint, jti)
     const expiresAt = (Math.max(iat, now) + maxAge + clockTolerance) * 1000
     let fresh: boolean
     try {

@@ -51,6 +51,16 @@ describe('createRedisReplayStore (RFC 9449 §11.1 jti replay detection)', () => 
     expect(keys[0]?.length).toBeLessThan(64)
   })
 
+  it("keeps the keys verifyProof makes for two clients' proofs with one jti apart: the pair is stored whole", async () => {
+    const store = createRedisReplayStore(first, { prefix: 'test-pair:' })
+    const jti = 'AAECAwQFBgcICQoLDA0ODw'
+    const [one, two] = ['A', 'B'].map((c) => `${c.repeat(43)}.${jti}`) as [string, string]
+    expect(await store.reserve(one, Date.now() + 60_000)).toBe(true)
+    expect(await store.reserve(two, Date.now() + 60_000)).toBe(true)
+    expect(await store.reserve(one, Date.now() + 60_000)).toBe(false)
+    expect(await first.keys('test-pair:*')).toHaveLength(2)
+  })
+
   it('accepts a key again once its reservation expired', async () => {
     const store = createRedisReplayStore(first, { prefix: 'test-expired:' })
     expect(await store.reserve('expired-key', Date.now() - 1)).toBe(true)
