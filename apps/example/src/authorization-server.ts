@@ -4,6 +4,7 @@ import {
   type AuthorizationServer,
   createAuthorizationServer,
   createMemoryStorage,
+  type DPoPEventHandler,
   type Storage,
 } from '@dpop/server'
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -27,6 +28,8 @@ export interface DemoAuthorizationServerOptions {
   accessTokenLifetime?: number
   /** Require a server nonce from every client (RFC 9449 §8). @default 'off' (the single-page app's client always) */
   nonce?: 'off' | 'always'
+  /** Receives the server's events (its metrics). @default none */
+  onEvent?: DPoPEventHandler
 }
 
 export interface DemoAuthorizationServer {
@@ -92,6 +95,7 @@ export async function createDemoAuthorizationServer(
     registration: { enabled: true },
     dpop: { nonce: options.nonce ?? 'off' },
     ...(options.replayStore === undefined ? {} : { replayStore: options.replayStore }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
   })
   const app = Fastify({ logger: false })
   await app.register(authorizationServerPlugin, { server })

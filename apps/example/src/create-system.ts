@@ -6,6 +6,7 @@ import { createDemoAuthorizationServer } from './authorization-server.js'
 import { API_SCOPE, DEMO_SPA } from './demo-clients.js'
 import type { NonceMode } from './environment.js'
 import { type LoopbackListener, listenOnLoopback } from './loopback-listener.js'
+import { createMetricsEndpoint } from './metrics-endpoint.js'
 import { createResourceServer, RESOURCE_PATH, type ResourceFramework } from './resource-servers.js'
 import { createSpaServer } from './spa-server.js'
 import { UserError } from './user-error.js'
@@ -189,23 +190,30 @@ export async function createSystem(options: CreateSystemOptions = {}): Promise<D
 
     const accessTokenLifetime = options.accessTokenLifetime ?? 300
     const nonce = options.nonce ?? 'off'
+    const authorizationMetrics = createMetricsEndpoint()
+    closers.push(() => authorizationMetrics.close())
     const authorization = await createDemoAuthorizationServer({
       issuer,
       spaOrigin,
       replayStore,
       accessTokenLifetime,
       nonce,
+      onEvent: authorizationMetrics.onEvent,
       ...(storage === undefined ? {} : { storage }),
     })
     closers.push(() => authorization.app.close())
-    listeners.authorizationServer.setListener((request, response) =>
-      authorization.app.server.emit('request', request, response),
+    listeners.authorizationServer.setListener(
+      authorizationMetrics.serve((request, response) =>
+        authorization.app.server.emit('request', request, response),
+      ),
     )
     const jwksUri = String(authorization.server.metadata()['jwks_uri'])
 
     const resources = {} as Record<ResourceFramework, string>
     for (const framework of FRAMEWORKS) {
       const origin = `http://localhost:${listeners[framework].port}`
+      const metrics = createMetricsEndpoint()
+      closers.push(() => metrics.close())
       const server = await createResourceServer(framework, {
         issuer,
         jwksUri,
@@ -213,9 +221,10 @@ export async function createSystem(options: CreateSystemOptions = {}): Promise<D
         spaOrigin,
         replayStore,
         nonce,
+        onEvent: metrics.onEvent,
       })
       closers.push(server.close)
-      listeners[framework].setListener(server.listener)
+      listeners[framework].setListener(metrics.serve(server.listener))
       resources[framework] = `${origin}${RESOURCE_PATH}`
     }
 

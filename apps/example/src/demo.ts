@@ -1,4 +1,5 @@
 import { createSystem, type DemoSystem } from './create-system.js'
+import { formatCounterChanges, scrapeCounters } from './demo-counters.js'
 import { nonceFromEnvironment, portsFromEnvironment, redisUrlFromEnvironment } from './environment.js'
 import { runDemo } from './run-demo.js'
 import { describeStartError } from './user-error.js'
@@ -47,14 +48,31 @@ if (await isRunning()) {
   resources = { ...system.urls.resources }
 }
 
+const servers = [
+  { name: `authorization server (${system?.urls.issuer ?? issuer})`, url: system?.urls.issuer ?? issuer },
+  ...Object.entries(resources).map(([name, url]) => ({ name: `${name} API (${new URL(url).origin})`, url })),
+]
+const scrape = () => Promise.all(servers.map((server) => scrapeCounters(server.url)))
+
 let failed = 0
 try {
+  const before = await scrape()
   const steps = await runDemo({
     issuer: system?.urls.issuer ?? issuer,
     resources: Object.entries(resources).map(([name, url]) => ({ name, url })),
     print: (text) => console.log(text),
   })
   failed = steps.filter((step) => !step.ok).length
+  const after = await scrape()
+  console.log(
+    `${formatCounterChanges(
+      servers.map((server, index) => ({
+        name: server.name,
+        ...(before[index] === undefined ? {} : { before: before[index] }),
+        ...(after[index] === undefined ? {} : { after: after[index] }),
+      })),
+    )}\n`,
+  )
   console.log(
     failed === 0
       ? `All ${steps.length} steps behaved as RFC 9449 requires.`

@@ -2,7 +2,7 @@ import type { ReplayStore } from '@dpop/core'
 import * as dpopExpress from '@dpop/express'
 import * as dpopFastify from '@dpop/fastify'
 import * as dpopKoa from '@dpop/koa'
-import type { ResourceAuthentication, ResourceGuardOptions } from '@dpop/server'
+import type { DPoPEventHandler, ResourceAuthentication, ResourceGuardOptions } from '@dpop/server'
 import express from 'express'
 import Fastify, { type FastifyInstance } from 'fastify'
 import Koa from 'koa'
@@ -27,6 +27,8 @@ export interface ResourceServerOptions {
   replayStore?: ReplayStore
   /** Require this server's own nonce (RFC 9449 §9). @default 'off' */
   nonce?: 'off' | 'always'
+  /** Receives the guard's events (its metrics). @default none */
+  onEvent?: DPoPEventHandler
 }
 
 export interface ResourceServer {
@@ -62,6 +64,14 @@ function guardOptions(options: ResourceServerOptions): ResourceGuardOptions {
   }
 }
 
+// The guard of the resource reports its events; the metadata route has no requests to report.
+function protectedGuardOptions(options: ResourceServerOptions): ResourceGuardOptions {
+  return {
+    ...guardOptions(options),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+  }
+}
+
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
 function createExpressResource(options: ResourceServerOptions): ResourceServer {
@@ -69,7 +79,10 @@ function createExpressResource(options: ResourceServerOptions): ResourceServer {
   app.disable('x-powered-by')
   app.use(dpopExpress.protectedResourceMetadata(guardOptions(options)))
   // app.use: OPTIONS preflights reach the guard too, which answers them.
-  app.use(RESOURCE_PATH, dpopExpress.dpop({ ...guardOptions(options), allowedOrigins: [options.spaOrigin] }))
+  app.use(
+    RESOURCE_PATH,
+    dpopExpress.dpop({ ...protectedGuardOptions(options), allowedOrigins: [options.spaOrigin] }),
+  )
   app.get(RESOURCE_PATH, (req, res) => {
     res.set(NO_STORE).json(describeAuthentication('express', req.dpop!))
   })
@@ -79,7 +92,7 @@ function createExpressResource(options: ResourceServerOptions): ResourceServer {
 function createKoaResource(options: ResourceServerOptions): ResourceServer {
   const app = new Koa()
   const metadata = dpopKoa.protectedResourceMetadata(guardOptions(options))
-  const guard = dpopKoa.dpop({ ...guardOptions(options), allowedOrigins: [options.spaOrigin] })
+  const guard = dpopKoa.dpop({ ...protectedGuardOptions(options), allowedOrigins: [options.spaOrigin] })
   app.use(metadata)
   app.use(async (ctx, next) => {
     if (ctx.path !== RESOURCE_PATH) return next()
@@ -95,7 +108,10 @@ function createKoaResource(options: ResourceServerOptions): ResourceServer {
 async function createFastifyResource(options: ResourceServerOptions): Promise<ResourceServer> {
   const app: FastifyInstance = Fastify({ logger: false })
   await app.register(dpopFastify.protectedResourceMetadata, guardOptions(options))
-  await app.register(dpopFastify.dpop, { ...guardOptions(options), allowedOrigins: [options.spaOrigin] })
+  await app.register(dpopFastify.dpop, {
+    ...protectedGuardOptions(options),
+    allowedOrigins: [options.spaOrigin],
+  })
   app.route({
     method: ['GET', 'OPTIONS'],
     url: RESOURCE_PATH,

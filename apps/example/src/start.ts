@@ -12,6 +12,7 @@ function table(system: DemoSystem): string {
     ['Resource server (Koa)', urls.resources.koa],
     ['Resource server (Fastify)', urls.resources.fastify],
     ['Single-page app', urls.spa],
+    ['Metrics (Prometheus)', 'GET /metrics on the authorization server and on each resource server'],
     ['State', system.state === 'redis' ? 'Redis (REDIS_URL)' : 'in memory'],
     ['Nonces', system.nonce === 'always' ? 'required by every server (DPOP_NONCE=always)' : 'off'],
   ]
