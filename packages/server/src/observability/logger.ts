@@ -4,8 +4,11 @@
  * bunyan, winston's child loggers and `console` fit: each method receives an object of fields, then a message.
  */
 export interface DPoPLogger {
+  /** Worth knowing: the signing keys loaded, which one signs. */
   info(fields: Record<string, unknown>, message: string): void
+  /** Works, but not as it should in production: a generated signing key, state kept in memory only. */
   warn(fields: Record<string, unknown>, message: string): void
+  /** Requests are failing: a store or a key set cannot be reached (`fields.err` holds the cause). */
   error(fields: Record<string, unknown>, message: string): void
 }
 

@@ -12,6 +12,7 @@ import {
 import type { DPoPEventHandler, DPoPServerEvent } from '../observability/events.js'
 import { createInstruments, type DPoPInstruments } from './instruments.js'
 
+/** Where `openTelemetryEvents` records; both default to the providers registered globally. */
 export interface OpenTelemetryEventsOptions {
   /** Where the counters and histograms go. @default the global provider (`metrics.setGlobalMeterProvider`) */
   meterProvider?: MeterProvider
