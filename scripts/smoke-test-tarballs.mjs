@@ -1,7 +1,8 @@
 // Installs the packed packages in a fresh project outside the workspace, the way a user gets them, and checks:
 // ESM import and CJS require of every entry point; tsc with skipLibCheck: false under node16 (a .cts and a .mts
-// file), nodenext and bundler; attw's default profile on every tarball; one round trip (authorization server,
-// Express guard, @dpop/client) on loopback; `npx dpop --help`.
+// file), nodenext and bundler, each with and without lib DOM; no internal vocabulary in the declarations; attw's
+// default profile on every tarball; one round trip (authorization server, Express guard, @dpop/client) on
+// loopback; `npx dpop --help`.
 //
 // Usage: node scripts/smoke-test-tarballs.mjs <folder of .tgz files>   (`pnpm pack:all` fills .packs/)
 // Run after `pnpm build`; third-party dependencies come from the npm registry.
@@ -18,6 +19,7 @@ if (tarballs.length === 0) fail(`no .tgz files in ${packs}: run \`pnpm pack:all\
 
 const started = Date.now()
 const project = mkdtempSync(join(tmpdir(), 'dpop-smoke-'))
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: a script CI runs directly, not a turbo task
 const keep = process.env.SMOKE_KEEP === '1'
 
 function fail(message) {
@@ -112,18 +114,34 @@ step(`import and require of ${entryPoints.length} entry points`, () => {
   run('CJS require', process.execPath, ['load.cjs'])
 })
 
-// 4. TypeScript as users configure it: skipLibCheck false, a CommonJS and an ESM file under node16.
+// 4. TypeScript as users configure it: skipLibCheck false, a CommonJS and an ESM file under node16, and each
+// configuration both with lib DOM (a browser project) and without it (a Node project, with Node's types only).
 const imports = entryPoints.map((entry, i) => `import * as entry${i} from '${entry}'`).join('\n')
 const body = `${imports}
 import type { JWK } from '@dpop/core'
+import { createProof, generateKeyPair } from '@dpop/core'
+import { createDPoPHandle } from '@dpop/client'
 export const entries = [${entryPoints.map((_, i) => `entry${i}`).join(', ')}]
 export const key: JWK = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }
+export async function sign(): Promise<string> {
+  const handle = await createDPoPHandle({ keyPair: await generateKeyPair() })
+  return createProof(handle.keyPair, { htm: 'GET', htu: 'https://api.example.com/' })
+}
+`
+// With lib DOM the packages' key types are the DOM's CryptoKey and CryptoKeyPair, in both directions.
+const domBody = `import { generateKeyPair } from '@dpop/core'
+import { createDPoPHandle, createIndexedDBKeyStore } from '@dpop/client'
+export async function interop(): Promise<CryptoKeyPair> {
+  const pair: CryptoKeyPair = await generateKeyPair()
+  createIndexedDBKeyStore('app', { indexedDB })
+  return (await createDPoPHandle({ keyPair: pair })).keyPair
+}
 `
 mkdirSync(join(project, 'types'))
 writeFileSync(join(project, 'types', 'common.cts'), body)
 writeFileSync(join(project, 'types', 'module.mts'), body)
 writeFileSync(join(project, 'types', 'bundled.ts'), body)
-// lib DOM: the packages' types use the Web Crypto and Fetch types (CryptoKey, RequestInfo, IDBFactory).
+writeFileSync(join(project, 'types', 'dom.mts'), domBody)
 // paths: express 5.3 hoists content-disposition@2, whose own types lack the `Options` @types/koa expects; that
 // clash between third-party packages is not ours, so @types/koa gets the types it was written against.
 const strict = {
@@ -131,7 +149,6 @@ const strict = {
   noEmit: true,
   skipLibCheck: false,
   types: ['node'],
-  lib: ['ES2022', 'DOM'],
   paths: { 'content-disposition': ['./node_modules/@types/content-disposition'] },
 }
 const configs = {
@@ -143,16 +160,33 @@ const configs = {
   },
   bundler: { module: 'esnext', moduleResolution: 'bundler', target: 'es2022', files: ['types/bundled.ts'] },
 }
+const libs = { dom: ['ES2022', 'DOM'], 'no-dom': ['ES2022'] }
 const tsc = join(project, 'node_modules', 'typescript', 'bin', 'tsc')
 for (const [name, { files, ...options }] of Object.entries(configs)) {
-  step(`tsc --noEmit, ${name}, skipLibCheck: false`, () => {
-    writeFileSync(
-      join(project, `tsconfig.${name}.json`),
-      JSON.stringify({ compilerOptions: { ...strict, ...options }, files }),
-    )
-    run(`tsc (${name})`, process.execPath, [tsc, '-p', `tsconfig.${name}.json`])
-  })
+  for (const [libName, lib] of Object.entries(libs)) {
+    step(`tsc --noEmit, ${name}, lib ${lib.join(' + ')}, skipLibCheck: false`, () => {
+      const config = `tsconfig.${name}.${libName}.json`
+      const checked = libName === 'dom' ? [...files, 'types/dom.mts'] : files
+      writeFileSync(
+        join(project, config),
+        JSON.stringify({ compilerOptions: { ...strict, ...options, lib }, files: checked }),
+      )
+      run(`tsc (${name}, ${libName})`, process.execPath, [tsc, '-p', config])
+    })
+  }
 }
+
+// The declarations speak to users: no words or paths of this repository's own workshop.
+step('no internal vocabulary in the published declarations', () => {
+  const words = /\bseeds?\b|\/work\/|shared\/specs|\bhelpers?\b/i
+  for (const name of Object.keys(installed).filter((dependency) => dependency.startsWith('@dpop/'))) {
+    const dist = join(project, 'node_modules', name, 'dist')
+    for (const file of readdirSync(dist).filter((file) => /\.d\.c?ts$/.test(file))) {
+      const found = readFileSync(join(dist, file), 'utf8').match(words)
+      if (found) fail(`${name}/dist/${file} mentions "${found[0]}"`)
+    }
+  }
+})
 
 // 5. One round trip from the installed packages only: a DPoP-bound token and a call to an Express route.
 writeFileSync(

@@ -4,7 +4,7 @@ import { readChallengeAlgorithms, readDPoPError } from './read-dpop-error.js'
 import { prepareRequestBody } from './request-body.js'
 
 /** `fetch`'s own signature. */
-export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
 /** Options of {@link createDPoPFetch}. */
 export interface DPoPFetchOptions {

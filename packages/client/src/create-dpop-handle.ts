@@ -3,6 +3,7 @@ import {
   calculateJwkThumbprint,
   createProof,
   type DPoPAlgorithm,
+  type DPoPKeyPair,
   generateKeyPair,
   type JWK,
   keyFitsAlgorithm,
@@ -15,7 +16,7 @@ import { ServerClock } from './server-clock.js'
 /** Options of {@link createDPoPHandle}. */
 export interface DPoPHandleOptions {
   /** The key pair to sign proofs with. @default loaded from `keyStore`, else generated (non-extractable) */
-  keyPair?: CryptoKeyPair
+  keyPair?: DPoPKeyPair
   /**
    * The algorithm every proof is signed with, exactly (`Ed25519` signs `alg: "Ed25519"`, RFC 9864), and the
    * one a generated key is made for. Without it, a generated key is ES256, and a key's own algorithm is used;
@@ -60,7 +61,7 @@ const EDWARDS_ALGORITHMS: Record<string, readonly DPoPAlgorithm[]> = {
 /** One DPoP key pair with what a client learns while using it: nonces per origin and the server clock. */
 export interface DPoPHandle {
   /** The key pair that signs the proofs; its private key is non-extractable unless you gave another. */
-  readonly keyPair: CryptoKeyPair
+  readonly keyPair: DPoPKeyPair
   /** The algorithm proofs are signed with where no server chose another: `alg` when it was given. */
   readonly algorithm: DPoPAlgorithm
   /**
@@ -109,7 +110,7 @@ function originOf(url: string | URL): string | undefined {
   }
 }
 
-async function resolveKeyPair(options: DPoPHandleOptions): Promise<CryptoKeyPair> {
+async function resolveKeyPair(options: DPoPHandleOptions): Promise<DPoPKeyPair> {
   if (options.keyPair !== undefined) return options.keyPair
   const alg = options.alg ?? 'ES256'
   const store = options.keyStore
@@ -127,7 +128,7 @@ async function resolveKeyPair(options: DPoPHandleOptions): Promise<CryptoKeyPair
 }
 
 /** Whether a key pair can sign `alg`: its own algorithm, or another identifier of its Edwards curve. */
-function signsWith(keyPair: CryptoKeyPair, alg: DPoPAlgorithm): boolean {
+function signsWith(keyPair: DPoPKeyPair, alg: DPoPAlgorithm): boolean {
   if (algorithmOfKey(keyPair.privateKey) === alg) return true
   const curve = keyPair.privateKey.algorithm.name
   return EDWARDS_ALGORITHMS[curve] !== undefined && keyFitsAlgorithm(alg, 'OKP', curve)

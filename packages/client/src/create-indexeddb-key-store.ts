@@ -1,11 +1,21 @@
+import type { DPoPKeyPair } from '@dpop/core'
 import type { DPoPKeyStore } from './key-store.js'
+
+/**
+ * The type of `indexedDB`: the runtime's `IDBFactory` where the project declares it (lib DOM), else any object,
+ * so a Node project compiled without lib DOM can still pass a factory such as fake-indexeddb's.
+ * @useDeclaredType
+ */
+export type IndexedDBFactory = typeof globalThis extends { IDBFactory: { prototype: infer Factory } }
+  ? Factory
+  : object
 
 /** Options of {@link createIndexedDBKeyStore}. */
 export interface IndexedDBKeyStoreOptions {
   /** The record the pair is kept under, to keep several pairs in one database. @default 'dpop' */
   key?: string
   /** The IndexedDB factory. @default globalThis.indexedDB */
-  indexedDB?: IDBFactory
+  indexedDB?: IndexedDBFactory
 }
 
 const STORE = 'keys'
@@ -44,9 +54,9 @@ async function open(factory: IDBFactory, name: string): Promise<IDBDatabase> {
   return openDatabase(factory, name, version)
 }
 
-function isKeyPair(value: unknown): value is CryptoKeyPair {
+function isKeyPair(value: unknown): value is DPoPKeyPair {
   if (typeof value !== 'object' || value === null) return false
-  const { privateKey, publicKey } = value as Partial<CryptoKeyPair>
+  const { privateKey, publicKey } = value as Partial<DPoPKeyPair>
   return (
     typeof CryptoKey !== 'undefined' &&
     privateKey instanceof CryptoKey &&

@@ -1,8 +1,9 @@
+import type { DPoPKeyPair } from '@dpop/core'
 import type { DPoPKeyStore } from './key-store.js'
 
 /** A key store that lives as long as the process or page: for tests and short-lived tools. */
 export function createMemoryKeyStore(): DPoPKeyStore {
-  let stored: CryptoKeyPair | undefined
+  let stored: DPoPKeyPair | undefined
   return {
     async load() {
       return stored

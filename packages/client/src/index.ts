@@ -14,7 +14,11 @@ export {
   type DPoPHandleOptions,
   type ProofRequest,
 } from './create-dpop-handle.js'
-export { createIndexedDBKeyStore, type IndexedDBKeyStoreOptions } from './create-indexeddb-key-store.js'
+export {
+  createIndexedDBKeyStore,
+  type IndexedDBFactory,
+  type IndexedDBKeyStoreOptions,
+} from './create-indexeddb-key-store.js'
 export { createMemoryKeyStore } from './create-memory-key-store.js'
 export {
   type AuthorizationCodeExchange,

@@ -1,12 +1,14 @@
+import type { DPoPKeyPair } from '@dpop/core'
+
 /**
  * Where a handle keeps its key pair between runs. `createDPoPHandle({ keyStore })` loads the pair, or
  * generates one and saves it when the store is empty.
  */
 export interface DPoPKeyStore {
   /** The stored pair, or `undefined` when there is none (or what is stored is unusable). */
-  load(): Promise<CryptoKeyPair | undefined>
+  load(): Promise<DPoPKeyPair | undefined>
   /** Stores the pair, replacing any earlier one. */
-  save(keyPair: CryptoKeyPair): Promise<void>
+  save(keyPair: DPoPKeyPair): Promise<void>
   /** Forgets the stored pair; succeeds when there is none. */
   delete(): Promise<void>
   /**

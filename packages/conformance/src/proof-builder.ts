@@ -4,6 +4,7 @@ import {
   type DPoPKeyPair,
   type JWK,
   signatureAlgorithm,
+  type WebCryptoKey,
 } from '@dpop/core'
 import { base64url, exportJWK } from 'jose'
 
@@ -30,7 +31,7 @@ export const encodeSegment = (text: string) => base64url.encode(encoder.encode(t
 export async function signText(
   headerText: string,
   payloadText: string,
-  privateKey: CryptoKey,
+  privateKey: WebCryptoKey,
   alg: string,
 ): Promise<string> {
   const input = `${encodeSegment(headerText)}.${encodeSegment(payloadText)}`
@@ -83,7 +84,7 @@ export class ProofBuilder {
   sign(
     header: Record<string, unknown>,
     claims: Record<string, unknown>,
-    privateKey: CryptoKey = this.key.privateKey,
+    privateKey: WebCryptoKey = this.key.privateKey,
     alg: string = this.key.alg,
   ): Promise<string> {
     return signText(JSON.stringify(header), JSON.stringify(claims), privateKey, alg)

@@ -11,6 +11,7 @@ import {
 } from './node-key-object.js'
 import { encodeBase64url, encodeTextBase64url } from './platform-crypto.js'
 import { signCompact } from './sign-compact.js'
+import type { WebCryptoKey } from './web-crypto-key.js'
 
 /** What {@link createProof} puts in the proof (RFC 9449 §4.2). */
 export interface CreateProofOptions {
@@ -38,9 +39,9 @@ export interface CreateProofOptions {
 /** A Web Crypto key pair that signs proofs; the private key may be non-extractable. */
 export interface DPoPKeyPair {
   /** Signs the proofs. */
-  privateKey: CryptoKey
+  privateKey: WebCryptoKey
   /** Published in each proof's `jwk` header. */
-  publicKey: CryptoKey
+  publicKey: WebCryptoKey
 }
 
 type SigningKey = CryptoKey | NodeKeyObject

@@ -5,6 +5,7 @@ import {
   MAX_RSA_MODULUS_BITS,
   MIN_RSA_MODULUS_BITS,
 } from './algorithms.js'
+import type { DPoPKeyPair } from './create-proof.js'
 
 /** Options of {@link generateKeyPair}. */
 export interface GenerateKeyPairOptions {
@@ -21,7 +22,7 @@ export interface GenerateKeyPairOptions {
 export async function generateKeyPair(
   alg: DPoPAlgorithm = 'ES256',
   options: GenerateKeyPairOptions = {},
-): Promise<CryptoKeyPair> {
+): Promise<DPoPKeyPair> {
   if (!isSupportedAlgorithm(alg)) throw new TypeError('generateKeyPair: unsupported algorithm')
   const extractable = options.extractable ?? false
   const modulusLength = options.modulusLength ?? 2048
@@ -39,7 +40,7 @@ export async function generateKeyPair(
     return crypto.subtle.generateKey({ name: 'Ed448' }, extractable, [
       'sign',
       'verify',
-    ]) as Promise<CryptoKeyPair>
+    ]) as Promise<DPoPKeyPair>
   }
   const pair = await joseGenerateKeyPair(alg, {
     extractable,

@@ -1,6 +1,7 @@
 import { importJWK } from 'jose'
 import { type DPoPAlgorithm, isSupportedAlgorithm, keyFitsAlgorithm } from './algorithms.js'
 import type { JWK } from './jwk.js'
+import type { WebCryptoKey } from './web-crypto-key.js'
 
 /** Options of {@link importJwk}. */
 export interface ImportJwkOptions {
@@ -17,7 +18,7 @@ export async function importJwk(
   jwk: JWK,
   alg: DPoPAlgorithm,
   options: ImportJwkOptions = {},
-): Promise<CryptoKey> {
+): Promise<WebCryptoKey> {
   if (!isSupportedAlgorithm(alg)) throw new TypeError('importJwk: unsupported algorithm')
   if (!keyFitsAlgorithm(alg, jwk.kty, jwk.crv)) throw new TypeError('importJwk: the key does not fit alg')
   const extractable = options.extractable ?? false

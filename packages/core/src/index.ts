@@ -59,7 +59,7 @@ export type { PublicJwk } from './public-jwk.js'
 export type { ReplayStore } from './replay-store.js'
 export type { DPoPHttpRequest } from './request.js'
 export { signJwt } from './sign-jwt.js'
-export { signatureAlgorithm } from './signature-algorithm.js'
+export { type SignatureAlgorithm, signatureAlgorithm } from './signature-algorithm.js'
 export {
   type NonceRequirement,
   type ProofClaims,
@@ -68,6 +68,7 @@ export {
   type VerifyProofOptions,
   verifyProof,
 } from './verify-proof.js'
+export type { CryptoKeyMembers, WebCryptoKey } from './web-crypto-key.js'
 export {
   type BuildWWWAuthenticateOptions,
   buildWWWAuthenticate,

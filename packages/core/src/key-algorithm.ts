@@ -1,9 +1,10 @@
 import type { DPoPAlgorithm } from './algorithms.js'
+import type { WebCryptoKey } from './web-crypto-key.js'
 
 const ECDSA_ALG: Record<string, DPoPAlgorithm> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' }
 
 /** The JWS `alg` a Web Crypto key signs with, from its algorithm parameters. */
-export function algorithmOfKey(key: CryptoKey): DPoPAlgorithm {
+export function algorithmOfKey(key: WebCryptoKey): DPoPAlgorithm {
   const algorithm = key.algorithm as KeyAlgorithm & { namedCurve?: string; hash?: { name: string } }
   const bits = algorithm.hash?.name.replace('SHA-', '')
   switch (algorithm.name) {

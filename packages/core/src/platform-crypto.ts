@@ -3,6 +3,7 @@ import type { DPoPAlgorithm } from './algorithms.js'
 import { isNodeKeyObject, type NodeKeyObject as SigningKeyObject } from './node-key-object.js'
 import type { PublicJwk } from './public-jwk.js'
 import { signatureAlgorithm } from './signature-algorithm.js'
+import type { WebCryptoKey } from './web-crypto-key.js'
 
 // The few node:crypto functions the fast path uses, declared here so core needs no Node types or imports.
 interface NodeKeyObject {
@@ -163,7 +164,7 @@ export function hmacSha256With(secret: Uint8Array): (text: string) => Uint8Array
  * (an Ed448 key has only the KeyObject).
  */
 export type VerificationKey =
-  | { cryptoKey: CryptoKey; nodeKey: NodeKeyObject | undefined }
+  | { cryptoKey: WebCryptoKey; nodeKey: NodeKeyObject | undefined }
   | { cryptoKey: undefined; nodeKey: NodeKeyObject }
 
 /**
@@ -207,7 +208,7 @@ const NODE_HASH: Record<DPoPAlgorithm, string | null> = {
 function nodeOptions(node: NodeCrypto, alg: DPoPAlgorithm, key: NodeKeyObject) {
   if (alg[0] === 'E' && alg[1] === 'S') return { key, dsaEncoding: 'ieee-p1363' as const }
   if (alg[0] === 'P') {
-    const { saltLength } = signatureAlgorithm(alg) as RsaPssParams
+    const saltLength = signatureAlgorithm(alg).saltLength as number // set for every PS algorithm
     return { key, padding: node.constants.RSA_PKCS1_PSS_PADDING, saltLength }
   }
   return { key }

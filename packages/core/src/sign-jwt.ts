@@ -2,6 +2,7 @@ import { isSupportedAlgorithm, keyFitsAlgorithm, keyTypeFor } from './algorithms
 import { algorithmOfKey } from './key-algorithm.js'
 import { encodeTextBase64url } from './platform-crypto.js'
 import { signCompact } from './sign-compact.js'
+import type { WebCryptoKey } from './web-crypto-key.js'
 
 /**
  * Signs a JWT (RFC 7519) with an asymmetric key: synchronously with node:crypto on Node (no round trip to
@@ -9,7 +10,7 @@ import { signCompact } from './sign-compact.js'
  * names another one the key can produce; the header's other members are kept as given.
  */
 export function signJwt(
-  privateKey: CryptoKey,
+  privateKey: WebCryptoKey,
   header: Readonly<Record<string, unknown>>,
   payload: Readonly<Record<string, unknown>>,
 ): Promise<string> {

@@ -1,7 +1,17 @@
 import type { DPoPAlgorithm } from './algorithms.js'
 
+/** Web Crypto parameters of `subtle.sign` and `subtle.verify` for one JWS algorithm. */
+export interface SignatureAlgorithm {
+  /** The Web Crypto algorithm: `ECDSA`, `RSA-PSS`, `RSASSA-PKCS1-v1_5`, `Ed25519` or `Ed448`. */
+  name: string
+  /** The digest of an ECDSA signature (`SHA-256`, `SHA-384`, `SHA-512`). */
+  hash?: string
+  /** The salt length of an RSA-PSS signature, in bytes. */
+  saltLength?: number
+}
+
 /** Web Crypto parameters of `subtle.verify`/`subtle.sign` for a JWS algorithm (RFC 7518 §3). */
-export function signatureAlgorithm(alg: DPoPAlgorithm): AlgorithmIdentifier | EcdsaParams | RsaPssParams {
+export function signatureAlgorithm(alg: DPoPAlgorithm): SignatureAlgorithm {
   switch (alg) {
     case 'ES256':
       return { name: 'ECDSA', hash: 'SHA-256' }

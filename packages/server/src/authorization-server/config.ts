@@ -1,4 +1,4 @@
-import type { JWK } from '@dpop/core'
+import type { JWK, WebCryptoKey } from '@dpop/core'
 import {
   assertAlgorithms,
   createMemoryReplayStore,
@@ -97,9 +97,9 @@ export type SigningKeyInput =
   | JWK
   | {
       /** Signs the access tokens. */
-      privateKey: CryptoKey
+      privateKey: WebCryptoKey
       /** Published in the JWKS, for resources to verify the tokens. */
-      publicKey: CryptoKey
+      publicKey: WebCryptoKey
       /** The key ID in token headers and the JWKS. @defaultValue the RFC 7638 thumbprint */
       kid?: string
       /** The JWS algorithm. @defaultValue the key's algorithm (ES256 for a P-256 key) */
