@@ -58,8 +58,6 @@ export interface ConformanceLimits {
   trustedProxy?: string
   /** The runtime parsed the URL from the `Host` header: repeated or malformed lines never reach the guard. */
   hostHeader?: string
-  /** No `credentialsRequired: false` (no `/optional` route). */
-  optionalCredentials?: string
   /** No framework error handling to hand failures to (no `/delegated` route). */
   frameworkErrors?: string
 }
@@ -162,8 +160,7 @@ function captureError(run: () => unknown): DPoPError {
  * - `GET /admin`: the same guard with `requiredScopes: ['admin']` for that route only;
  * - `GET /api/v1/items`: the same guard and answer on a route `/items` of a sub-router / plugin mounted at `/api/v1`;
  * - `GET /nonce`: guard `nonceGuard` (no CORS), same answer;
- * - `GET /optional`: guard `guard` with `credentialsRequired: false` and CORS `allowedOrigins`, same answer
- *   (unless `limits.optionalCredentials`);
+ * - `GET /optional`: guard `guard` with `credentialsRequired: false` and CORS `allowedOrigins`, same answer;
  * - `GET /delegated`: guard `guard` with `errors: 'framework'` and CORS `allowedOrigins`, same answer, and no
  *   error handler of the app's own: the framework's default handler answers the failures (unless
  *   `limits.frameworkErrors`);
@@ -657,29 +654,26 @@ export function runConformanceSuite(adapter: ConformanceAdapter): void {
       expect(JSON.parse(metadata.body)).toMatchObject({ issuer: AUTHORIZATION_SERVER_ISSUER })
     })
 
-    it.skipIf(adapter.limits?.optionalCredentials)(
-      'RFC 6750 §3.1: with credentialsRequired false, no credentials reach the route anonymously, failing ones are refused',
-      async () => {
-        const url = `${plain.origin}/optional`
-        const optional = { route: { ...route, authenticate: { credentialsRequired: false } } }
-        const anonymous = await conform(plain, '/optional', { origin: ALLOWED_ORIGIN }, optional)
-        expect(anonymous.status).toBe(200)
-        expect(JSON.parse(anonymous.body)).toEqual({})
-        expect(anonymous.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN)
-        const authenticated = await conform(plain, '/optional', await dpopHeaders('GET', url), optional)
-        expect(JSON.parse(authenticated.body)).toMatchObject({ sub: 'alice', scheme: 'DPoP' })
-        const { authorization, dpop } = await dpopHeaders('GET', url, {
-          proofUrl: `${plain.origin}/resource`,
-        })
-        for (const headers of [{ authorization, dpop }, { dpop }, { authorization: 'Basic dXNlcjpwYXNz' }]) {
-          const refused = await conform(plain, '/optional', headers, optional)
-          expect(refused.status).toBe(401)
-          expect(refused.body).not.toContain('alice')
-        }
-        const query = await conform(plain, '/optional?access_token=leaked', {}, optional)
-        expect(query.status).toBe(400)
-      },
-    )
+    it('RFC 6750 §3.1: with credentialsRequired false, no credentials reach the route anonymously, failing ones are refused', async () => {
+      const url = `${plain.origin}/optional`
+      const optional = { route: { ...route, authenticate: { credentialsRequired: false } } }
+      const anonymous = await conform(plain, '/optional', { origin: ALLOWED_ORIGIN }, optional)
+      expect(anonymous.status).toBe(200)
+      expect(JSON.parse(anonymous.body)).toEqual({})
+      expect(anonymous.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN)
+      const authenticated = await conform(plain, '/optional', await dpopHeaders('GET', url), optional)
+      expect(JSON.parse(authenticated.body)).toMatchObject({ sub: 'alice', scheme: 'DPoP' })
+      const { authorization, dpop } = await dpopHeaders('GET', url, {
+        proofUrl: `${plain.origin}/resource`,
+      })
+      for (const headers of [{ authorization, dpop }, { dpop }, { authorization: 'Basic dXNlcjpwYXNz' }]) {
+        const refused = await conform(plain, '/optional', headers, optional)
+        expect(refused.status).toBe(401)
+        expect(refused.body).not.toContain('alice')
+      }
+      const query = await conform(plain, '/optional?access_token=leaked', {}, optional)
+      expect(query.status).toBe(400)
+    })
 
     it.skipIf(adapter.limits?.frameworkErrors)(
       "RFC 6750 §3: with errors: 'framework' the framework's default error handler answers with the status and challenge",

@@ -6,6 +6,12 @@ export function fetchConformanceApp(options: ConformanceAppOptions) {
   const publicUrl = options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }
   return {
     guard: createFetchGuard({ ...options.guard, ...publicUrl, allowedOrigins: options.allowedOrigins }),
+    optionalGuard: createFetchGuard({
+      ...options.guard,
+      ...publicUrl,
+      allowedOrigins: options.allowedOrigins,
+      credentialsRequired: false,
+    }),
     nonceGuard: createFetchGuard({ ...options.nonceGuard, ...publicUrl }),
     authorizationServer: fetchAuthorizationServer(options.authorizationServer),
     metadata: fetchProtectedResourceMetadata(options.guard),

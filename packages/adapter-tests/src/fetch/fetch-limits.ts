@@ -5,6 +5,6 @@ export const FETCH_LIMITS: ConformanceLimits = {
   trustedProxy:
     'a Request carries no peer address to decide which proxy to trust: set publicUrl behind a proxy',
   hostHeader: 'Request.url arrives parsed by the runtime, which answers a malformed or repeated Host itself',
-  optionalCredentials: 'createFetchGuard has no credentialsRequired option',
-  frameworkErrors: 'a Fetch guard resolves a refusal to its Response: there is no framework error handler',
+  frameworkErrors:
+    'a Fetch guard resolves a refusal to its Response, which the app returns or reshapes: no error handler is involved',
 }

@@ -9,7 +9,7 @@ import { answerBody, routeAnswer } from './route-answer.js'
 
 /** Hono on Node (@hono/node-server), the guard used as Hono users would: `protect()` or a direct call. */
 function start(options: ConformanceAppOptions) {
-  const { guard, nonceGuard, authorizationServer, metadata } = fetchConformanceApp(options)
+  const { guard, optionalGuard, nonceGuard, authorizationServer, metadata } = fetchConformanceApp(options)
   const resource = guard.protect(routeAnswer)
   const admin = guard.protect(routeAnswer, { requiredScopes: ['admin'] })
 
@@ -17,6 +17,8 @@ function start(options: ConformanceAppOptions) {
   app.use(async (c, next) => (await authorizationServer(c.req.raw)) ?? metadata(c.req.raw) ?? next())
   app.on(['GET', 'POST', 'OPTIONS'], '/resource', (c) => resource(c.req.raw))
   app.get('/admin', (c) => admin(c.req.raw))
+  const optional = optionalGuard.protect(routeAnswer)
+  app.get('/optional', (c) => optional(c.req.raw))
   const api = new Hono()
   api.get('/items', (c) => resource(c.req.raw))
   app.route('/api/v1', api)

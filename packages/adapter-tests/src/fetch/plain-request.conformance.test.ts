@@ -7,12 +7,13 @@ import { serveFetch } from './serve-fetch.js'
 
 /** Plain `(request: Request) => Promise<Response>` routing, as a Deno, Bun or worker app would write it. */
 function start(options: ConformanceAppOptions) {
-  const { guard, nonceGuard, authorizationServer, metadata } = fetchConformanceApp(options)
+  const { guard, optionalGuard, nonceGuard, authorizationServer, metadata } = fetchConformanceApp(options)
   const routes: Record<string, (request: Request) => Promise<Response>> = {
     '/resource': guard.protect(routeAnswer),
     '/api/v1/items': guard.protect(routeAnswer),
     '/admin': guard.protect(routeAnswer, { requiredScopes: ['admin'] }),
     '/nonce': nonceGuard.protect(routeAnswer),
+    '/optional': optionalGuard.protect(routeAnswer),
   }
   return listenOnLoopback(
     serveFetch(async (request) => {

@@ -21,14 +21,14 @@ beforeAll(async () => {
   ;[asKey, alice] = await Promise.all([signingKey('as-1'), clientKey()])
 })
 
-function guard(options: Partial<FetchGuardOptions> = {}) {
+function guard(options: Partial<FetchGuardOptions> & { credentialsRequired?: true } = {}) {
   return createFetchGuard({
     jwks: { keys: [asKey.jwk] },
     issuer: ISSUER,
     audience: AUDIENCE,
     now: () => NOW,
     ...options,
-  } as FetchGuardOptions)
+  } as FetchGuardOptions & { credentialsRequired?: true })
 }
 
 async function dpopHeaders(htm = 'GET', htu = URL_): Promise<Record<string, string>> {
@@ -173,7 +173,35 @@ describe('createFetchGuard with plain Request objects', () => {
     )
   })
 
+  it('RFC 6750 §3.1: with credentialsRequired false, no credentials pass anonymously, failing ones are refused', async () => {
+    const optional = createFetchGuard({
+      jwks: { keys: [asKey.jwk] },
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      now: () => NOW,
+      allowedOrigins: ['https://app.example'],
+      credentialsRequired: false,
+    })
+    const anonymous = await optional(new Request(URL_, { headers: { origin: 'https://app.example' } }))
+    expect(anonymous).toEqual({
+      anonymous: true,
+      responseHeaders: expect.objectContaining({ 'Access-Control-Allow-Origin': 'https://app.example' }),
+    })
+    const seen: unknown[] = []
+    const handler = optional.protect((_request, authentication) => {
+      seen.push(authentication?.claims.sub)
+      return new Response('ok')
+    })
+    expect((await handler(new Request(URL_))).status).toBe(200)
+    expect((await handler(new Request(URL_, { headers: await dpopHeaders() }))).status).toBe(200)
+    const { dpop = '' } = await dpopHeaders()
+    expect((await handler(new Request(URL_, { headers: { dpop } }))).status).toBe(401)
+    expect((await handler(new Request(`${URL_}?access_token=x`))).status).toBe(400)
+    expect(seen).toEqual([undefined, 'user-1'])
+  })
+
   it('rejects invalid options with TypeError before any request', () => {
+    expect(() => guard({ credentialsRequired: 'no' as unknown as true })).toThrow(TypeError)
     expect(() => guard({ publicUrl: 'api.example.com' })).toThrow(TypeError)
     expect(() => guard({ formBodyLimit: -1 })).toThrow(TypeError)
   })

@@ -12,6 +12,13 @@ import { toFetchResponse, withResponseHeaders } from './to-fetch-response.js'
 /** The guard's options, plus `publicUrl` (default: the `Request`'s own URL) and `allowedOrigins`. */
 export interface FetchGuardOptions extends ResourceAdapterOptions {
   /**
+   * `false` lets a request that presents no credentials at all (no `Authorization` header, no `DPoP` header,
+   * no `access_token` parameter) through anonymously. A request that presents any of them is checked as
+   * usual and refused when they fail.
+   * @default true
+   */
+  credentialsRequired?: boolean
+  /**
    * Largest `application/x-www-form-urlencoded` body read (from a copy of the request) to refuse an
    * `access_token` sent in it (RFC 6750 §2.2); a longer form is answered 413.
    * @default 102400 (100 KiB, the limit of Express's body parsers)
@@ -19,28 +26,47 @@ export interface FetchGuardOptions extends ResourceAdapterOptions {
   formBodyLimit?: number
 }
 
+/** A request without credentials let through by `credentialsRequired: false`. */
+export interface AnonymousFetchRequest {
+  /** Always `true`: tells this result from a {@link ResourceAuthentication}. */
+  readonly anonymous: true
+  /** Headers for the route's response (CORS). */
+  responseHeaders: Record<string, string>
+}
+
+/** What a guard call resolves to besides a `Response`; anonymous requests only when credentials are optional. */
+export type FetchGuardResult<Optional extends boolean> = Optional extends true
+  ? ResourceAuthentication | AnonymousFetchRequest
+  : ResourceAuthentication
+
+/** What a protected handler is given: `undefined` for an anonymous request when credentials are optional. */
+export type FetchHandlerAuthentication<Optional extends boolean> = Optional extends true
+  ? ResourceAuthentication | undefined
+  : ResourceAuthentication
+
 /** A route handler of a Web-standard runtime, given the request's authentication. */
-export type FetchRouteHandler<Rest extends unknown[] = []> = (
+export type FetchRouteHandler<Rest extends unknown[] = [], Optional extends boolean = false> = (
   request: Request,
-  authentication: ResourceAuthentication,
+  authentication: FetchHandlerAuthentication<Optional>,
   ...rest: Rest
 ) => Response | Promise<Response>
 
 /**
  * A DPoP guard for Fetch `Request`s: resolves to the `Response` to send as it is (a refusal with its
  * status, `WWW-Authenticate` and JSON body, or the answer to a CORS preflight), or to the authentication,
- * whose `responseHeaders` (a fresh `DPoP-Nonce`, CORS) belong on the route's response.
+ * whose `responseHeaders` (a fresh `DPoP-Nonce`, CORS) belong on the route's response. `Optional` is
+ * `true` when the guard was made with `credentialsRequired: false`.
  * Errors other than `DPoPError` (a failing key set or introspection endpoint) reject the promise.
  */
-export interface FetchGuard {
-  (request: Request, options?: AuthenticateOptions): Promise<Response | ResourceAuthentication>
+export interface FetchGuard<Optional extends boolean = false> {
+  (request: Request, options?: AuthenticateOptions): Promise<Response | FetchGuardResult<Optional>>
   /**
    * Wraps a route handler: refusals and preflights are answered without calling it, and the
    * authentication's response headers are added to what it returns. Further arguments (such as a
    * Next.js route's context) are passed through.
    */
   protect<Rest extends unknown[] = []>(
-    handler: FetchRouteHandler<Rest>,
+    handler: FetchRouteHandler<Rest, Optional>,
     options?: AuthenticateOptions,
   ): (request: Request, ...rest: Rest) => Promise<Response>
 }
@@ -69,9 +95,21 @@ function formTooLarge(): DPoPError {
  *
  * @throws TypeError on invalid options, before any request.
  */
-export function createFetchGuard(options: FetchGuardOptions): FetchGuard {
-  const { publicUrl, allowedOrigins, formBodyLimit = DEFAULT_FORM_BODY_LIMIT, ...guardOptions } = options
+export function createFetchGuard(options: FetchGuardOptions & { credentialsRequired: false }): FetchGuard<true>
+export function createFetchGuard(options: FetchGuardOptions & { credentialsRequired?: true }): FetchGuard<false>
+export function createFetchGuard(options: FetchGuardOptions): FetchGuard<boolean>
+export function createFetchGuard(options: FetchGuardOptions): FetchGuard<boolean> {
+  const {
+    publicUrl,
+    allowedOrigins,
+    credentialsRequired = true,
+    formBodyLimit = DEFAULT_FORM_BODY_LIMIT,
+    ...guardOptions
+  } = options
   if (publicUrl !== undefined) assertPublicUrl(publicUrl)
+  if (typeof credentialsRequired !== 'boolean') {
+    throw new TypeError('createFetchGuard: credentialsRequired must be a boolean')
+  }
   if (!Number.isSafeInteger(formBodyLimit) || formBodyLimit < 0) {
     throw new TypeError('createFetchGuard: formBodyLimit must be a non-negative integer')
   }
@@ -80,11 +118,11 @@ export function createFetchGuard(options: FetchGuardOptions): FetchGuard {
   async function authenticate(
     request: Request,
     callOptions?: AuthenticateOptions,
-  ): Promise<Response | ResourceAuthentication> {
+  ): Promise<Response | FetchGuardResult<boolean>> {
     const header = (name: string) => request.headers.get(name) ?? undefined
     const { preflight, headers: cors } = resourceCors(request.method, header, allowedOrigins)
     if (preflight) return toFetchResponse({ status: 204, headers: cors, body: '' })
-    let authentication: ResourceAuthentication
+    let authentication: ResourceAuthentication | undefined
     try {
       const target = new URL(request.url)
       const url = resolveRequestUrl({
@@ -105,25 +143,27 @@ export function createFetchGuard(options: FetchGuardOptions): FetchGuard {
           header: fetchRequestHeader(request.headers),
           ...(body === undefined ? {} : { body }),
         },
-        callOptions,
+        { ...callOptions, credentialsRequired },
       )
     } catch (error) {
       if (!isDPoPError(error)) throw error
       const response = guard.toResponse(error)
       return toFetchResponse({ ...response, headers: { ...response.headers, ...cors } })
     }
+    if (authentication === undefined) return { anonymous: true, responseHeaders: cors }
     return { ...authentication, responseHeaders: { ...authentication.responseHeaders, ...cors } }
   }
 
   return Object.assign(authenticate, {
     protect<Rest extends unknown[] = []>(
-      handler: FetchRouteHandler<Rest>,
+      handler: FetchRouteHandler<Rest, boolean>,
       protectOptions?: AuthenticateOptions,
     ) {
       return async (request: Request, ...rest: Rest): Promise<Response> => {
         const result = await authenticate(request, protectOptions)
         if (result instanceof Response) return result
-        return withResponseHeaders(await handler(request, result, ...rest), result.responseHeaders)
+        const authentication = 'anonymous' in result ? undefined : result
+        return withResponseHeaders(await handler(request, authentication, ...rest), result.responseHeaders)
       }
     },
   })

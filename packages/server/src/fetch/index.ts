@@ -1,7 +1,10 @@
 export {
+  type AnonymousFetchRequest,
   createFetchGuard,
   type FetchGuard,
   type FetchGuardOptions,
+  type FetchGuardResult,
+  type FetchHandlerAuthentication,
   type FetchRouteHandler,
 } from './create-fetch-guard.js'
 export {
