@@ -95,8 +95,12 @@ function formTooLarge(): DPoPError {
  *
  * @throws TypeError on invalid options, before any request.
  */
-export function createFetchGuard(options: FetchGuardOptions & { credentialsRequired: false }): FetchGuard<true>
-export function createFetchGuard(options: FetchGuardOptions & { credentialsRequired?: true }): FetchGuard<false>
+export function createFetchGuard(
+  options: FetchGuardOptions & { credentialsRequired: false },
+): FetchGuard<true>
+export function createFetchGuard(
+  options: FetchGuardOptions & { credentialsRequired?: true },
+): FetchGuard<false>
 export function createFetchGuard(options: FetchGuardOptions): FetchGuard<boolean>
 export function createFetchGuard(options: FetchGuardOptions): FetchGuard<boolean> {
   const {
