@@ -1,4 +1,4 @@
-import { type NonceRequirement, type VerifiedProof, verifyProof } from '@dpop/core'
+import { type NonceRequirement, type VerifiedProof, type VerifyProofOptions, verifyProof } from '@dpop/core'
 import { observeProof } from '../observability/observe-proof.js'
 import type { Endpoint } from './config.js'
 import type { ServerContext } from './server-context.js'
@@ -41,30 +41,24 @@ export async function checkProof(
       ? dpop.algorithms
       : dpop.algorithms.filter((alg) => client.allowedDPoPAlgorithms?.includes(alg))
   const nonce = nonceRequirement(context, client)
-  const verify = () =>
-    verifyProof(
-      header,
-      { method: request.method, url: endpoint.url, header: (name) => request.header(name) },
-      {
-        algorithms,
-        maxAge: dpop.proofTimeFrame,
-        clockTolerance: dpop.clockTolerance,
-        replayStore: context.replayStore,
-        context: 'token',
-        now,
-        ...(nonce === undefined ? {} : { nonce }),
-        ...(options.expectedThumbprint === undefined
-          ? {}
-          : { expectedThumbprint: options.expectedThumbprint }),
-      },
-    )
+  const target = { method: request.method, url: endpoint.url, header: (name: string) => request.header(name) }
+  const verifyOptions: VerifyProofOptions = {
+    algorithms,
+    maxAge: dpop.proofTimeFrame,
+    clockTolerance: dpop.clockTolerance,
+    replayStore: context.replayStore,
+    context: 'token',
+    now,
+    ...(nonce === undefined ? {} : { nonce }),
+    ...(options.expectedThumbprint === undefined ? {} : { expectedThumbprint: options.expectedThumbprint }),
+  }
   const { observer } = context.config
-  if (observer === undefined) return verify()
+  if (observer === undefined) return verifyProof(header, target, verifyOptions)
   return observeProof(
     observer,
     'authorization-server',
     header,
     { clientId: client.clientId, thumbprint: options.expectedThumbprint },
-    verify,
+    () => verifyProof(header, target, verifyOptions),
   )
 }

@@ -1,3 +1,4 @@
+import { type Context, type ContextManager, context, ROOT_CONTEXT, trace } from '@opentelemetry/api'
 import {
   AggregationTemporality,
   type DataPoint,
@@ -6,7 +7,7 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics'
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import {
   basic,
   json,
@@ -30,6 +31,42 @@ import {
 } from '../resource-guard/test-helpers.js'
 import { openTelemetryEvents } from './index.js'
 
+// The smallest context manager: enough for a span made active around synchronous calls, as the
+// HTTP instrumentation of a framework does around a request.
+class StackContextManager implements ContextManager {
+  private stack: Context[] = []
+  active(): Context {
+    return this.stack.at(-1) ?? ROOT_CONTEXT
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    active: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    this.stack.push(active)
+    try {
+      return fn.call(thisArg, ...args)
+    } finally {
+      this.stack.pop()
+    }
+  }
+  bind<T>(_context: Context, target: T): T {
+    return target
+  }
+  enable(): this {
+    return this
+  }
+  disable(): this {
+    this.stack = []
+    return this
+  }
+}
+
+afterAll(() => {
+  context.disable()
+})
+
 function telemetry() {
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
   const reader = new PeriodicExportingMetricReader({
@@ -49,7 +86,7 @@ function telemetry() {
       .find((candidate) => candidate.descriptor.name === name)
     return (metric?.dataPoints ?? []) as DataPoint<unknown>[]
   }
-  return { onEvent, points, spans: () => spanExporter.getFinishedSpans() }
+  return { onEvent, points, spans: () => spanExporter.getFinishedSpans(), tracerProvider }
 }
 
 const tokenRequest = (dpop: string) =>
@@ -193,5 +230,38 @@ describe('openTelemetryEvents: metrics and spans with the OpenTelemetry SDK', ()
     expect(failedStore).toHaveLength(1)
     const guardSpans = spans().filter((span) => span.name === 'dpop.guard.authenticate')
     expect(guardSpans.at(-1)?.status.code).toBe(2)
+  })
+
+  it('records spans as children of the active span, and proof outcomes as its span events', () => {
+    context.setGlobalContextManager(new StackContextManager())
+    const { onEvent, spans, tracerProvider } = telemetry()
+    const request = tracerProvider.getTracer('http').startSpan('GET /api/me')
+    context.with(trace.setSpan(ROOT_CONTEXT, request), () => {
+      void onEvent({
+        type: 'store.call',
+        source: 'resource-guard',
+        store: 'replay',
+        operation: 'reserve',
+        failed: false,
+        durationMs: 2,
+      })
+      void onEvent({
+        type: 'proof.refused',
+        source: 'resource-guard',
+        code: 'invalid_dpop_proof',
+        reason: 'htu',
+        alg: 'ES256',
+        durationMs: 1,
+      })
+    })
+    request.end()
+    const store = spans().find((span) => span.name === 'dpop.store.reserve')
+    expect(store?.parentSpanContext?.spanId).toBe(request.spanContext().spanId)
+    // Recorded when the event came, started its duration before.
+    expect(store?.duration[0] === 0 && store.duration[1] >= 1_000_000).toBe(true)
+    const parent = spans().find((span) => span.name === 'GET /api/me')
+    expect(parent?.events.map((event) => [event.name, event.attributes?.['dpop.reason']])).toEqual([
+      ['dpop.proof.refused', 'htu'],
+    ])
   })
 })

@@ -1,4 +1,4 @@
-import { createNonceSource } from '@dpop/core'
+import { createNonceSource, DPoPError } from '@dpop/core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { DPoPServerEvent } from '../observability/index.js'
 import { loggerSpy } from '../observability/test-logger.js'
@@ -156,6 +156,22 @@ describe('resource guard events', () => {
     })
     expect((await rejection(guard.authenticate((await dpopRequest()).request))).status).toBe(503)
     expect(logger.error).toHaveBeenCalledTimes(1)
+  })
+
+  it('logs a key set that cannot be fetched: tokens cannot be verified', async () => {
+    const logger = loggerSpy()
+    const cause = new Error('ECONNREFUSED')
+    const guard = createResourceGuard({
+      verifyAccessToken: () =>
+        Promise.reject(new DPoPError('temporarily_unavailable', 'jwks_unavailable', { status: 503, cause })),
+      now: () => NOW,
+      logger,
+    })
+    await rejection(guard.authenticate((await dpopRequest()).request))
+    expect(logger.error).toHaveBeenCalledWith(
+      { source: 'resource-guard', reason: 'jwks_unavailable', err: cause },
+      'DPoP resource guard cannot verify access tokens',
+    )
   })
 
   it('warns once at construction when proofs are remembered in memory only', () => {
