@@ -12,5 +12,6 @@ describe('@dpop/express construction', () => {
     expect(() => dpop({ verifyAccessToken, requestProperty: '' })).toThrow(TypeError)
     expect(() => dpop({ verifyAccessToken, errors: 'next' } as unknown as DPoPOptions)).toThrow(TypeError)
     expect(() => protectedResourceMetadata({ verifyAccessToken })).toThrow(TypeError)
+    expect(() => dpop({ verifyAccessToken }).requireScopes(['two words'])).toThrow(TypeError)
   })
 })

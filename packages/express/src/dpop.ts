@@ -55,20 +55,15 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
   if (typeof requestProperty !== 'string' || requestProperty === '') {
     throw new TypeError('requestProperty must be a non-empty string')
   }
-  const { guard, publicUrl, allowedOrigins, credentialsRequired, errors } =
-    resolveFrameworkAdapter(adapterOptions)
+  const { guard, publicUrl, allowedOrigins, errors, routeOptions } = resolveFrameworkAdapter(adapterOptions)
 
   const handler =
-    (requiredScopes?: readonly string[]): RequestHandler =>
+    (authenticate: OptionalAuthenticateOptions): RequestHandler =>
     async (req, res, next) => {
       const { preflight, headers: cors } = resourceCors(req.method, (name) => req.get(name), allowedOrigins)
       if (preflight) {
         writeResponse(res, { status: 204, headers: cors, body: '' })
         return
-      }
-      const authenticate: OptionalAuthenticateOptions = {
-        credentialsRequired,
-        ...(requiredScopes === undefined ? {} : { requiredScopes }),
       }
       let result: ResourceAuthentication | undefined
       try {
@@ -96,6 +91,6 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
       next()
     }
 
-  const requireScopes = (scopes: readonly string[]) => handler(scopes)
-  return Object.assign(handler(), { requireScopes, withScopes: requireScopes })
+  const requireScopes = (scopes: readonly string[]) => handler(routeOptions({ requiredScopes: scopes }))
+  return Object.assign(handler(routeOptions()), { requireScopes, withScopes: requireScopes })
 }

@@ -24,6 +24,13 @@ describe('@dpop/fastify registration', () => {
     await app.close()
   })
 
+  it('rejects mistaken scopes when the hook is made, not on every request', async () => {
+    const app = Fastify()
+    await app.register(dpop, { verifyAccessToken })
+    expect(() => app.dpop.requireScopes(['two words'])).toThrow(TypeError)
+    await app.close()
+  })
+
   it('asks for an encapsulated scope for a second guard instead of replacing the first', async () => {
     const app = Fastify()
     app.register(dpop, { verifyAccessToken })

@@ -70,12 +70,11 @@ const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
   if (typeof decoratorName !== 'string' || decoratorName === '') {
     throw new TypeError('decoratorName must be a non-empty string')
   }
-  const { guard, publicUrl, allowedOrigins, credentialsRequired, errors } =
-    resolveFrameworkAdapter(adapterOptions)
+  const { guard, publicUrl, allowedOrigins, errors, routeOptions } = resolveFrameworkAdapter(adapterOptions)
   if (!fastify.hasRequestDecorator(decoratorName)) fastify.decorateRequest(decoratorName, null)
 
-  const preHandler =
-    (route: DPoPRouteOptions = {}): DPoPPreHandler =>
+  const hook =
+    (authenticate: OptionalAuthenticateOptions): DPoPPreHandler =>
     async (request, reply) => {
       const { preflight, headers: cors } = resourceCors(
         request.method,
@@ -83,10 +82,6 @@ const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
         allowedOrigins,
       )
       if (preflight) return writeReply(reply, { status: 204, headers: cors, body: '' })
-      const authenticate: OptionalAuthenticateOptions = {
-        credentialsRequired: route.credentialsRequired ?? credentialsRequired,
-        ...(route.requiredScopes === undefined ? {} : { requiredScopes: route.requiredScopes }),
-      }
       let result: ResourceAuthentication | undefined
       try {
         // request.url is the full path the client addressed, prefixes of encapsulated plugins included.
@@ -114,8 +109,8 @@ const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
     }
 
   fastify.decorate('dpop', {
-    preHandler,
-    requireScopes: (scopes: readonly string[]) => preHandler({ requiredScopes: scopes }),
+    preHandler: (route: DPoPRouteOptions = {}) => hook(routeOptions(route)),
+    requireScopes: (scopes: readonly string[]) => hook(routeOptions({ requiredScopes: scopes })),
   })
 }
 

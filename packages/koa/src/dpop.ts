@@ -57,18 +57,13 @@ function hostOf(ctx: Context): string {
 export function dpop(options: DPoPOptions): DPoPMiddleware {
   const { key = 'dpop', ...adapterOptions } = options ?? {}
   if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string')
-  const { guard, publicUrl, allowedOrigins, credentialsRequired, errors } =
-    resolveFrameworkAdapter(adapterOptions)
+  const { guard, publicUrl, allowedOrigins, errors, routeOptions } = resolveFrameworkAdapter(adapterOptions)
 
   const handler =
-    (requiredScopes?: readonly string[]): Middleware =>
+    (authenticate: OptionalAuthenticateOptions): Middleware =>
     async (ctx, next) => {
       const { preflight, headers: cors } = resourceCors(ctx.method, (name) => ctx.get(name), allowedOrigins)
       if (preflight) return writeResponse(ctx, { status: 204, headers: cors, body: '' })
-      const authenticate: OptionalAuthenticateOptions = {
-        credentialsRequired,
-        ...(requiredScopes === undefined ? {} : { requiredScopes }),
-      }
       let result: ResourceAuthentication | undefined
       try {
         // originalUrl: koa-mount and routers shorten ctx.path, the client signed the full URL.
@@ -101,6 +96,6 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
       await next()
     }
 
-  const requireScopes = (scopes: readonly string[]) => handler(scopes)
-  return Object.assign(handler(), { requireScopes, withScopes: requireScopes })
+  const requireScopes = (scopes: readonly string[]) => handler(routeOptions({ requiredScopes: scopes }))
+  return Object.assign(handler(routeOptions()), { requireScopes, withScopes: requireScopes })
 }

@@ -65,4 +65,15 @@ describe('framework adapter options', () => {
       expect(() => resolveFrameworkAdapter(options as never)).toThrow(TypeError)
     }
   })
+
+  it('checks the scopes of a route when the route is made, and lets it override credentialsRequired', () => {
+    const { routeOptions } = resolveFrameworkAdapter({ verifyAccessToken, credentialsRequired: false })
+    expect(routeOptions()).toEqual({ credentialsRequired: false })
+    expect(routeOptions({ requiredScopes: ['admin'], credentialsRequired: true })).toEqual({
+      credentialsRequired: true,
+      requiredScopes: ['admin'],
+    })
+    expect(() => routeOptions({ requiredScopes: ['two words'] })).toThrow(TypeError)
+    expect(() => routeOptions({ requiredScopes: 'admin' as never })).toThrow(TypeError)
+  })
 })

@@ -1,4 +1,6 @@
+import type { OptionalAuthenticateOptions } from '../resource-guard/authenticate-request.js'
 import { createResourceGuard, type ResourceGuard } from '../resource-guard/create-resource-guard.js'
+import { assertScopes } from '../resource-guard/guard-option-checks.js'
 import { assertPublicUrl } from './assert-public-url.js'
 import type { FrameworkAdapterOptions, FrameworkErrorHandling } from './framework-adapter-options.js'
 import type { AllowedOrigins } from './resource-cors-headers.js'
@@ -15,6 +17,14 @@ export interface ResolvedFrameworkAdapter {
   credentialsRequired: boolean
   /** `errors`, `'respond'` by default. */
   errors: FrameworkErrorHandling
+  /**
+   * The `authenticate` options of one route or hook, checked when it is made (a mistake throws `TypeError`
+   * then, not on every request): its scopes, and `credentialsRequired` unless the route overrides it.
+   */
+  routeOptions(route?: {
+    requiredScopes?: readonly string[] | undefined
+    credentialsRequired?: boolean | undefined
+  }): OptionalAuthenticateOptions
 }
 
 /**
@@ -35,5 +45,22 @@ export function resolveFrameworkAdapter(options: FrameworkAdapterOptions): Resol
   if (errors !== 'respond' && errors !== 'framework') {
     throw new TypeError('errors must be "respond" or "framework"')
   }
-  return { guard: createResourceGuard(guardOptions), publicUrl, allowedOrigins, credentialsRequired, errors }
+  const routeOptions: ResolvedFrameworkAdapter['routeOptions'] = (route = {}) => {
+    const required = route.credentialsRequired ?? credentialsRequired
+    if (typeof required !== 'boolean') throw new TypeError('credentialsRequired must be a boolean')
+    return Object.freeze({
+      credentialsRequired: required,
+      ...(route.requiredScopes === undefined
+        ? {}
+        : { requiredScopes: assertScopes(route.requiredScopes, 'requiredScopes') }),
+    })
+  }
+  return {
+    guard: createResourceGuard(guardOptions),
+    publicUrl,
+    allowedOrigins,
+    credentialsRequired,
+    errors,
+    routeOptions,
+  }
 }
