@@ -23,7 +23,7 @@ export default {
   entryPoints,
   tsconfig: 'tsconfig.docs.json',
   out: 'docs/api',
-  readme: 'none',
+  readme: 'docs/api-reference.md',
   excludePrivate: true,
   excludeInternal: true,
   excludeExternals: true,
