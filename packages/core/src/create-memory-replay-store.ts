@@ -14,6 +14,14 @@ export interface MemoryReplayStoreOptions {
   maxEntries?: number
   /** Clock in epoch milliseconds. @default Date.now */
   now?: () => number
+  /**
+   * Refuse, with 503 `replay_store_reset`, every proof issued before this store was created (RFC 9449 §11.1):
+   * a process that restarts forgets the proofs it accepted, and this keeps them from being accepted again
+   * until they are too old anyway. Clients see the refusal only for proofs they made before the restart.
+   * Off by default, for tests and tools that verify proofs made earlier or on a fixed clock.
+   * @default false
+   */
+  refuseProofsIssuedBeforeStart?: boolean
 }
 
 /** The in-process {@link ReplayStore} of {@link createMemoryReplayStore}, for a single server instance. */
@@ -21,7 +29,7 @@ export interface MemoryReplayStore extends ReplayStore {
   /** Live and not yet swept entries. */
   readonly size: number
   /** Always answers for verifyProof's keys; `undefined` only for other keys while Web Crypto MACs them. */
-  reserveSync(key: string, expiresAt: number): boolean | undefined
+  reserveSync(key: string, expiresAt: number, issuedAt?: number): boolean | undefined
 }
 
 // Expired entries swept from the head on each call: enough to keep up with arrivals, O(1) per call.
@@ -56,6 +64,9 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   if (!Number.isInteger(maxEntries) || maxEntries < 1)
     throw new TypeError('maxEntries must be a positive integer')
   const now = options.now ?? Date.now
+  // Proofs whose whole iat second lies before the store existed (iat has whole seconds: a proof made in the
+  // second the store was created is not refused).
+  const refuseIssuedBefore = options.refuseProofsIssuedBeforeStart === true ? now() - 1000 : undefined
   // The entries by key and in insertion order (which approximates expiry order: every proof lives for the
   // same window), in typed arrays that stop growing at the size maxEntries needs: memory stays flat once
   // full, where a Map kept rehashing as keys came and went.
@@ -107,12 +118,22 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     return reserveWords(MAC, expiresAt)
   }
 
-  function checkArguments(key: unknown, expiresAt: unknown): asserts key is string {
+  function checkArguments(key: unknown, expiresAt: unknown, issuedAt: unknown): asserts key is string {
     // An expiry that is not a number would make the entry expired at once (and the proof replayable).
     if (typeof expiresAt !== 'number' || Number.isNaN(expiresAt)) {
       throw new TypeError('reserve: expiresAt must be a number of epoch milliseconds')
     }
     if (typeof key !== 'string') throw new TypeError('reserve: key must be a string')
+    if (
+      refuseIssuedBefore !== undefined &&
+      typeof issuedAt === 'number' &&
+      !(issuedAt >= refuseIssuedBefore)
+    ) {
+      throw new DPoPError('temporarily_unavailable', 'replay_store_reset', {
+        status: 503,
+        description: 'replay protection restarted after this proof was issued: send a new proof',
+      })
+    }
   }
 
   // Any key that is not verifyProof's is kept by its HMAC-SHA-256 under a secret of this store: a fixed-size
@@ -125,14 +146,14 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     get size() {
       return table.size
     },
-    reserveSync(key, expiresAt) {
-      checkArguments(key, expiresAt)
+    reserveSync(key, expiresAt, issuedAt) {
+      checkArguments(key, expiresAt, issuedAt)
       if (decodeReplayKey(key, words)) return reserveWords(PAIR, expiresAt)
       const mac = macOf(key)
       return mac instanceof Uint8Array ? reserveMac(mac, expiresAt) : undefined
     },
-    async reserve(key, expiresAt) {
-      checkArguments(key, expiresAt)
+    async reserve(key, expiresAt, issuedAt) {
+      checkArguments(key, expiresAt, issuedAt)
       if (decodeReplayKey(key, words)) return reserveWords(PAIR, expiresAt)
       const mac = macOf(key)
       return reserveMac(mac instanceof Uint8Array ? mac : await mac, expiresAt)

@@ -101,6 +101,11 @@ const REASONS = {
     reference: 'RFC 9449 §11.1',
     meaning: 'the in-memory replay store holds as many live proofs as it may, so new ones are refused',
   },
+  replay_store_reset: {
+    reference: 'RFC 9449 §11.1',
+    meaning:
+      'the replay store lost what it remembered (restart, flush, failover) after this proof was issued, so the proof is refused (fail closed): send a new one',
+  },
 
   // RFC 6750 and RFC 9449 §7: the resource server.
   missing_credentials: {

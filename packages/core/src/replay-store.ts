@@ -2,15 +2,24 @@
  * Remembers which proofs were seen. `reserve` must be atomic: it resolves `true` for the first
  * reservation of `key` and `false` for every later one until `expiresAt` (epoch milliseconds).
  * A store that cannot answer must reject: verification then fails closed with 503.
+ *
+ * `issuedAt` is the proof's `iat` in epoch milliseconds (`verifyProof` always passes it). A store that may
+ * have forgotten reservations since a proof issued then could have been accepted (a Redis restarted without
+ * persistence, flushed, or replaced by a replica that missed writes) must reject it with a `DPoPError` of
+ * reason `replay_store_reset` (503) rather than answer `true`: such a proof may be a replay it no longer
+ * remembers (RFC 9449 §11.1).
  */
 export interface ReplayStore {
-  /** `true` for the first reservation of `key`, `false` while an earlier one has not expired. */
-  reserve(key: string, expiresAt: number): Promise<boolean>
+  /**
+   * `true` for the first reservation of `key`, `false` while an earlier one has not expired.
+   * @param issuedAt the proof's `iat` in epoch milliseconds, when known
+   */
+  reserve(key: string, expiresAt: number, issuedAt?: number): Promise<boolean>
 
   /**
    * Optional, for in-process stores: the same reservation answered synchronously, which `verifyProof` then
    * uses instead of `reserve` (no promise and no extra turn of the event loop per proof). `undefined` means
    * "cannot answer synchronously": the caller then calls `reserve`. Throws where `reserve` would reject.
    */
-  reserveSync?(key: string, expiresAt: number): boolean | undefined
+  reserveSync?(key: string, expiresAt: number, issuedAt?: number): boolean | undefined
 }

@@ -430,8 +430,9 @@ export async function verifyProof(
     const expiresAt = (Math.max(iat, now) + maxAge + clockTolerance) * 1000
     let fresh: boolean
     try {
-      const answer = replayStore.reserveSync?.(replayKey, expiresAt)
-      fresh = answer === undefined ? await replayStore.reserve(replayKey, expiresAt) : answer
+      // iat lets a store that forgot (restarted, flushed, failed over) refuse proofs it may have accepted.
+      const answer = replayStore.reserveSync?.(replayKey, expiresAt, iat * 1000)
+      fresh = answer === undefined ? await replayStore.reserve(replayKey, expiresAt, iat * 1000) : answer
     } catch (cause) {
       throw contextualizeError(
         new DPoPError(

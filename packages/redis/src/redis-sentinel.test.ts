@@ -3,7 +3,7 @@ import type { CodeRecord, RefreshTokenRecord } from '@dpop/server'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { recommendedRedisOptions } from './create-redis-client.js'
-import { createRedisReplayStore } from './create-redis-replay-store.js'
+import { createRedisReplayStore, reservationKey } from './create-redis-replay-store.js'
 import { createRedisStorage } from './create-redis-storage.js'
 import { waitReady } from './testing/start-redis.js'
 import { command, type StartedSentinel, startSentinel } from './testing/start-sentinel.js'
@@ -70,7 +70,7 @@ describe('Redis Sentinel: master killed', () => {
     const store = createRedisReplayStore(redis, { prefix: 'sentinel:' })
     expect(await store.reserve('once', inOneMinute())).toBe(true)
     expect(await store.reserve('once', inOneMinute())).toBe(false)
-    expect(await command(group.master.port, 'EXISTS', 'sentinel:jti:once')).toBe(1)
+    expect(await command(group.master.port, 'EXISTS', reservationKey('sentinel:', 'once').key)).toBe(1)
   })
 
   it('Redis Sentinel: the storage saves an authorization code and consumes it once', async () => {
@@ -119,7 +119,9 @@ describe('Redis Sentinel: master killed', () => {
     expect(refused).toBeGreaterThan(0)
     expect(await group.masterPort()).toBe(group.replica.port)
     expect(await role(group.replica.port)).toBe('master')
-    expect(await command(group.replica.port, 'EXISTS', `failover:jti:after-${attempt - 1}`)).toBe(1)
+    expect(
+      await command(group.replica.port, 'EXISTS', reservationKey('failover:', `after-${attempt - 1}`).key),
+    ).toBe(1)
 
     // What reached the replica before the failover still holds: a replay, one code, a used token.
     expect(await store.reserve('before', inOneMinute())).toBe(false)
@@ -154,8 +156,8 @@ describe('Redis Sentinel: switchover with the old master still up', () => {
         const key = `after-${attempt++}`
         if ((await outcome(store.reserve(key, inOneMinute()))) !== true) return false // 503 while switching
         const [onNew, onOld] = await Promise.all([
-          command(group.replica.port, 'EXISTS', `switchover:jti:${key}`),
-          command(group.master.port, 'EXISTS', `switchover:jti:${key}`),
+          command(group.replica.port, 'EXISTS', reservationKey('switchover:', key).key),
+          command(group.master.port, 'EXISTS', reservationKey('switchover:', key).key),
         ])
         return onNew === 1 && onOld === 0
       },

@@ -396,6 +396,25 @@ describe('RFC 9449 §5 DPoP access token request (client credentials)', () => {
     )
     expect(reservations).toEqual([time.now() + 3600 * 1000])
   })
+
+  it("RFC 9449 §11.1: the replay store receives the proof's iat, so a store that forgot can refuse it", async () => {
+    const issued: (number | undefined)[] = []
+    const { server, time } = makeServer({
+      replayStore: {
+        async reserve(_key, _expiresAt, issuedAt) {
+          issued.push(issuedAt)
+          return true
+        },
+      },
+    })
+    await server.handle(
+      tokenRequest('grant_type=client_credentials', {
+        authorization: basic('service', SECRET),
+        dpop: await proofFor(await keyPair(), TOKEN_URL, time.seconds()),
+      }),
+    )
+    expect(issued).toEqual([time.seconds() * 1000])
+  })
 })
 
 describe('RFC 9449 §8 authorization server-provided nonce', () => {

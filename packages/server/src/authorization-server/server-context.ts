@@ -56,11 +56,11 @@ export function createServerContext(config: ResolvedConfig): ServerContext {
     storage,
     replayStore: {
       // Core reserves for the proof's acceptance window; jtiCacheTime may ask for longer.
-      reserve: (key, expiresAt) =>
-        replayStore.reserve(key, Math.max(expiresAt, now() + dpop.jtiCacheTime * 1000)),
+      reserve: (key, expiresAt, issuedAt) =>
+        replayStore.reserve(key, Math.max(expiresAt, now() + dpop.jtiCacheTime * 1000), issuedAt),
       // The store's synchronous answer when it has one (the in-memory store does), as core would use it.
-      reserveSync: (key, expiresAt) =>
-        replayStore.reserveSync?.(key, Math.max(expiresAt, now() + dpop.jtiCacheTime * 1000)),
+      reserveSync: (key, expiresAt, issuedAt) =>
+        replayStore.reserveSync?.(key, Math.max(expiresAt, now() + dpop.jtiCacheTime * 1000), issuedAt),
     },
     signingKeys() {
       keys ??= loadSigningKeys(config.signingKeys).then((loaded) => {

@@ -21,10 +21,10 @@ export function observeReplayStore(
       durationMs: clock() - started,
     })
   const observed: ReplayStore = {
-    async reserve(key, expiresAt) {
+    async reserve(key, expiresAt, issuedAt) {
       const started = clock()
       try {
-        const fresh = await store.reserve(key, expiresAt)
+        const fresh = await store.reserve(key, expiresAt, issuedAt)
         report(false, started)
         return fresh
       } catch (error) {
@@ -35,10 +35,10 @@ export function observeReplayStore(
   }
   const { reserveSync } = store
   if (typeof reserveSync === 'function') {
-    observed.reserveSync = (key, expiresAt) => {
+    observed.reserveSync = (key, expiresAt, issuedAt) => {
       const started = clock()
       try {
-        const fresh = reserveSync.call(store, key, expiresAt)
+        const fresh = reserveSync.call(store, key, expiresAt, issuedAt)
         // `undefined` is "ask reserve": that call is the one reported.
         if (fresh !== undefined) report(false, started)
         return fresh

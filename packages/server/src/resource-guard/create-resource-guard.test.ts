@@ -192,6 +192,24 @@ describe('RFC 9449 §7.1 DPoP-bound access token at a resource', () => {
     expect(response.headers['WWW-Authenticate']).toBeUndefined()
   })
 
+  it("RFC 9449 §11.1: the replay store receives the proof's iat, observed or not", async () => {
+    for (const onEvent of [undefined, () => {}]) {
+      const issued: (number | undefined)[] = []
+      const { request: req } = await dpopRequest()
+      const g = guard({
+        ...(onEvent === undefined ? {} : { onEvent }),
+        replayStore: {
+          reserve: async (_key, _expiresAt, issuedAt) => {
+            issued.push(issuedAt)
+            return true
+          },
+        },
+      })
+      await g.authenticate(req)
+      expect(issued).toEqual([Math.floor(NOW / 1000) * 1000])
+    }
+  })
+
   it('rejects two DPoP headers (§4.3 step 1)', async () => {
     const { token, dpop } = await dpopRequest()
     const second = await proof(alice, { accessToken: token, now: NOW })
