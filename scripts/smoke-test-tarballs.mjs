@@ -2,7 +2,8 @@
 // ESM import and CJS require of every entry point; tsc with skipLibCheck: false under node16 (a .cts and a .mts
 // file), nodenext and bundler, each with and without lib DOM; no internal vocabulary in the declarations; attw's
 // default profile on every tarball; one round trip (authorization server, Express guard, @dpop/client) on
-// loopback; `npx dpop --help`.
+// loopback; `npx dpop --help`; and, in a second project, the adapters installed beside Express 4, Koa 2 and Fastify 4
+// under npm's peer check, each answering a request without credentials with the DPoP challenge.
 //
 // Usage: node scripts/smoke-test-tarballs.mjs <folder of .tgz files>   (`pnpm pack:all` fills .packs/)
 // Run after `pnpm build`; third-party dependencies come from the npm registry.
@@ -235,6 +236,77 @@ step('round trip: authorization server, Express guard, @dpop/client', () => {
 step('npx dpop --help', () => {
   const help = run('npx dpop --help', 'npx', ['--no-install', 'dpop', '--help'])
   if (!/dpop/.test(help) || help.length < 100) fail(`npx dpop --help printed: ${help}`)
+})
+
+// 7. The previous major of each framework: npm accepts the peer ranges (no --force), and each adapter answers.
+const previous = join(project, 'previous-majors')
+mkdirSync(previous)
+writeFileSync(
+  join(previous, 'package.json'),
+  `${JSON.stringify({ name: 'smoke-previous', private: true }, null, 2)}\n`,
+)
+const adapterTarballs = tarballs.filter((tarball) =>
+  /dpop-(core|server|express|koa|fastify)-[^/]*\.tgz$/.test(tarball),
+)
+step('npm install of the adapters beside express@4, koa@2 and fastify@4', () => {
+  run(
+    'npm install (previous majors)',
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      ...adapterTarballs,
+      'express@4',
+      'koa@2',
+      'fastify@4',
+    ],
+    { cwd: previous },
+  )
+})
+writeFileSync(
+  join(previous, 'previous-majors.mjs'),
+  `import { once } from 'node:events'
+import { createServer } from 'node:http'
+import { dpop as expressGuard } from '@dpop/express'
+import { dpop as fastifyGuard } from '@dpop/fastify'
+import { dpop as koaGuard } from '@dpop/koa'
+import express from 'express'
+import Fastify from 'fastify'
+import Koa from 'koa'
+
+const guard = { verifyAccessToken: async () => ({ sub: 'smoke' }) }
+const expressApp = express().get('/api/me', expressGuard(guard), (_req, res) => res.json({}))
+const koaApp = new Koa().use(koaGuard(guard))
+const fastifyApp = Fastify()
+await fastifyApp.register(fastifyGuard, guard)
+fastifyApp.get('/api/me', { preHandler: fastifyApp.dpop.preHandler() }, async () => ({}))
+await fastifyApp.listen({ port: 0, host: '127.0.0.1' })
+
+const servers = { 'Express 4': createServer(expressApp), 'Koa 2': createServer(koaApp.callback()) }
+const origins = { 'Fastify 4': 'http://127.0.0.1:' + fastifyApp.server.address().port }
+for (const [name, server] of Object.entries(servers)) {
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  origins[name] = 'http://127.0.0.1:' + server.address().port
+}
+try {
+  for (const [name, origin] of Object.entries(origins)) {
+    const response = await fetch(origin + '/api/me')
+    const challenge = response.headers.get('www-authenticate') ?? ''
+    if (response.status !== 401 || !challenge.startsWith('DPoP ')) {
+      throw new Error(name + ' answered ' + response.status + ' with WWW-Authenticate: ' + challenge)
+    }
+  }
+} finally {
+  for (const server of Object.values(servers)) server.close()
+  await fastifyApp.close()
+}
+`,
+)
+step('Express 4, Koa 2 and Fastify 4 answer a request without credentials with the DPoP challenge', () => {
+  run('previous majors', process.execPath, ['previous-majors.mjs'], { cwd: previous, timeout: 60_000 })
 })
 
 if (!keep) rmSync(project, { recursive: true, force: true })
