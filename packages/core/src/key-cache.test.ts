@@ -13,18 +13,21 @@ function publicJwk(type: 'ec' | 'ed25519'): PublicJwk {
 }
 
 describe('KeyCache', () => {
-  it('imports a new key on Node synchronously, with its RFC 7638 thumbprint, and returns it again', async () => {
+  it('imports a new key once, with its RFC 7638 thumbprint, and answers with the settled entry after', async () => {
     const cache = new KeyCache()
     for (const [type, alg] of [
       ['ec', 'ES256'],
       ['ed25519', 'EdDSA'],
     ] as const) {
       const jwk = publicJwk(type)
-      const first = cache.get(jwk, alg)
-      expect(first).not.toBeInstanceOf(Promise)
-      expect((first as Awaited<typeof first>).thumbprint).toBe(await calculateJwkThumbprint(jwk, 'sha256'))
+      const first = await cache.get(jwk, alg)
+      expect(first.thumbprint).toBe(await calculateJwkThumbprint(jwk, 'sha256'))
       expect(cache.get({ ...jwk }, alg)).toBe(first)
     }
+  })
+
+  it('imports an Ed25519 key on Node synchronously (no promise)', () => {
+    expect(new KeyCache().get(publicJwk('ed25519'), 'EdDSA')).not.toBeInstanceOf(Promise)
   })
 
   it('imports a key that verifies what its private key signed, and nothing else', async () => {
@@ -39,6 +42,12 @@ describe('KeyCache', () => {
     )
   })
 
+  it('rejects a coordinate outside the field of P-256 (x = p), which no point has', async () => {
+    const jwk = publicJwk('ec') as Extract<PublicJwk, { kty: 'EC' }>
+    const p = Buffer.from('ffffffff00000001000000000000000000000000ffffffffffffffffffffffff', 'hex')
+    await expect(new KeyCache().get({ ...jwk, x: p.toString('base64url') }, 'ES256')).rejects.toThrow()
+  })
+
   it('rejects a point off its curve and does not cache the failure', async () => {
     const cache = new KeyCache()
     const jwk = publicJwk('ec') as Extract<PublicJwk, { kty: 'EC' }>
@@ -47,6 +56,6 @@ describe('KeyCache', () => {
     const offCurve = { ...jwk, y: y.toString('base64url') }
     await expect(cache.get(offCurve, 'ES256')).rejects.toThrow()
     await expect(cache.get(offCurve, 'ES256')).rejects.toThrow()
-    expect(cache.get(jwk, 'ES256')).not.toBeInstanceOf(Promise)
+    await expect(cache.get(jwk, 'ES256')).resolves.toHaveProperty('thumbprint')
   })
 })

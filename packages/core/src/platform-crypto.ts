@@ -168,9 +168,23 @@ export type VerificationKey =
   | { cryptoKey: undefined; nodeKey: NodeKeyObject }
 
 /**
- * Imports a checked public JWK (its RFC 7638 members only) for `alg`. On Node natively and synchronously with
- * createPublicKey (about half the cost of crypto.subtle.importKey, and no promise); elsewhere through jose and
- * Web Crypto. Either way the key is validated (an EC point off its curve is refused).
+ * The uncompressed SEC 1 point (0x04 ‖ x ‖ y, SEC 1 §2.3.3) of a checked EC JWK, its coordinates decoded once.
+ */
+function uncompressedPoint(jwk: Extract<PublicJwk, { kty: 'EC' }>): Uint8Array<ArrayBuffer> {
+  const x = decodeBase64url(jwk.x)
+  const point = new Uint8Array(1 + 2 * x.length)
+  point[0] = 0x04
+  point.set(x, 1)
+  point.set(decodeBase64url(jwk.y), 1 + x.length)
+  return point
+}
+
+/**
+ * Imports a checked public JWK (its RFC 7638 members only) for `alg`. On Node natively: an EC key from its raw
+ * point (Node checks that the point is on its curve, which for these prime-order curves is the whole check;
+ * createPublicKey of the JWK adds a full scalar multiplication that costs as much as a signature
+ * verification), any other key synchronously with createPublicKey. Elsewhere through jose and Web Crypto.
+ * Either way the key is validated (an EC point off its curve is refused).
  */
 export function importVerificationKey(
   jwk: PublicJwk,
@@ -178,6 +192,12 @@ export function importVerificationKey(
 ): VerificationKey | Promise<VerificationKey> {
   // jose has no Ed448: node:crypto imports it, where it verifies Ed448.
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed448') return ed448VerificationKey(jwk.x)
+  if (nodeCrypto !== undefined && jwk.kty === 'EC') {
+    const node = nodeCrypto
+    return crypto.subtle
+      .importKey('raw', uncompressedPoint(jwk), { name: 'ECDSA', namedCurve: jwk.crv }, false, ['verify'])
+      .then((cryptoKey) => ({ cryptoKey: undefined, nodeKey: node.KeyObject.from(cryptoKey) }))
+  }
   if (nodeCrypto !== undefined) {
     return {
       cryptoKey: undefined,
