@@ -33,10 +33,6 @@ export function affinity(): string {
   return 'unknown'
 }
 
-export function isPinnedToOneCpu(): boolean {
-  return /^\d+$/.test(affinity())
-}
-
 export function hasTaskset(): boolean {
   return spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status === 0
 }
