@@ -182,6 +182,58 @@ describe('RFC 9449 §11.1 in-memory replay store', () => {
     expect(await store.reserve('long', 1_000_000)).toBe(false)
   })
 
+  it('reserveProofSync(thumbprint, jti) is reserveSync of `<thumbprint>.<jti>`, sharing its entries', async () => {
+    let now = 0
+    const store = createMemoryReplayStore({ now: () => now })
+    const pairs: [string, string][] = [
+      [random(32), random(16)],
+      [random(32), random(16)],
+      ['AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8', `${random(16).slice(0, -1)}x`], // jti bits unused: not 128-bit
+      ['thumb.print', random(16)], // a dot in the thumbprint: the key splits at it
+      ['thumb', 'print.AAECAwQFBgcICQoLDA0ODw'],
+      ['', random(16)],
+      [random(32), 'short'],
+    ]
+    for (const [thumbprint, jti] of pairs) {
+      expect(store.reserveProofSync(thumbprint, jti, 100)).toBe(true)
+      expect(store.reserveSync(`${thumbprint}.${jti}`, 100)).toBe(false)
+      expect(await store.reserve(`${thumbprint}.${jti}`, 100)).toBe(false)
+      expect(store.reserveProofSync(thumbprint, jti, 100)).toBe(false)
+    }
+    // 'thumb.print' + '.' + jti and 'thumb' + '.' + 'print.' + jti spell different keys: both were fresh.
+    expect(store.size).toBe(pairs.length)
+    for (const [thumbprint, jti] of [
+      [random(32), random(16)],
+      ['thumb', random(16)],
+    ] as const) {
+      expect(await store.reserve(`${thumbprint}.${jti}`, 100)).toBe(true)
+      expect(store.reserveProofSync(thumbprint, jti, 100)).toBe(false)
+    }
+    now = 100
+    const [thumbprint, jti] = pairs[0] as [string, string]
+    expect(store.reserveProofSync(thumbprint, jti, 200)).toBe(true)
+    expect(() => store.reserveProofSync(thumbprint, jti, Number.NaN)).toThrow(TypeError)
+    expect(() => store.reserveProofSync(42 as unknown as string, jti, 1)).toThrow(TypeError)
+    expect(() => store.reserveProofSync(thumbprint, 42 as unknown as string, 1)).toThrow(TypeError)
+  })
+
+  it('keeps the jtis of two keys apart whatever jti one of them chooses (RFC 9449 §11.1)', async () => {
+    const store = createMemoryReplayStore({ now: () => 0 })
+    const victim = random(32)
+    const attacker = random(32)
+    const victimJti = random(16)
+    // Every jti one bit away from the victim's, and the victim's own, reserved for the attacker's key.
+    const bytes = base64url.decode(victimJti)
+    const chosen = [victimJti]
+    for (let bit = 0; bit < 128; bit++) {
+      const flipped = bytes.slice()
+      flipped[bit >> 3] = (flipped[bit >> 3] as number) ^ (1 << (bit & 7))
+      chosen.push(base64url.encode(flipped))
+    }
+    for (const jti of chosen) expect(store.reserveProofSync(attacker, jti, 1000)).toBe(true)
+    expect(store.reserveProofSync(victim, victimJti, 1000)).toBe(true)
+  })
+
   it('agrees with a model of its contract through random reservations', async () => {
     let now = 0
     const store = createMemoryReplayStore({ maxEntries: 500, now: () => now })
@@ -232,6 +284,19 @@ describe('in-memory replay store on the Web Crypto path (no node:crypto)', async
     expect(isFull(await store.reserve('other', 100).catch((e: unknown) => e))).toBe(true)
     now = 100
     expect(await store.reserve('k', 200)).toBe(true)
+  })
+
+  it("answers reserveProofSync once the key's slot is derived, which Web Crypto does asynchronously", async () => {
+    let now = 0
+    const store = createStore({ now: () => now })
+    // The first time a key's slot is derived, Web Crypto answers only asynchronously: sync says "ask reserve".
+    const [thumbprint, jti] = [random(32), random(16)]
+    expect(store.reserveProofSync(thumbprint, jti, 100)).toBeUndefined()
+    expect(store.reserveSync(`${thumbprint}.${jti}`, 100)).toBeUndefined()
+    now = 100
+    expect(await store.reserve(`${thumbprint}.${jti}`, 200)).toBe(true)
+    expect(store.reserveProofSync(thumbprint, jti, 200)).toBe(false) // its mask is known now
+    expect(store.reserveProofSync(thumbprint, random(16), 200)).toBe(true)
   })
 
   it('reserveSync answers like reserve, sharing its entries, for verifyProof keys and any other key', async () => {

@@ -1,6 +1,8 @@
-import { decodeReplayKey, PAIR_KEY_WORDS } from './decode-replay-key.js'
+import { decodeJtiWords, JTI_LENGTH, JTI_WORDS } from './decode-jti-words.js'
 import { DPoPError } from './dpop-error.js'
+import { LruCache } from './lru-cache.js'
 import { hmacSha256With } from './platform-crypto.js'
+import { replayKeyOf } from './replay-key.js'
 import { ReplayKeyTable } from './replay-key-table.js'
 import type { ReplayStore } from './replay-store.js'
 
@@ -28,8 +30,10 @@ export interface MemoryReplayStoreOptions {
 export interface MemoryReplayStore extends ReplayStore {
   /** Live and not yet swept entries. */
   readonly size: number
-  /** Always answers for verifyProof's keys; `undefined` only for other keys while Web Crypto MACs them. */
+  /** Always answers on Node; elsewhere `undefined` while Web Crypto derives the key's slot for the first time. */
   reserveSync(key: string, expiresAt: number, issuedAt?: number): boolean | undefined
+  /** {@link reserveSync} of `<thumbprint>.<jti>`, without building the key. */
+  reserveProofSync(thumbprint: string, jti: string, expiresAt: number, issuedAt?: number): boolean | undefined
 }
 
 // Expired entries swept from the head on each call: enough to keep up with arrivals, O(1) per call.
@@ -37,22 +41,26 @@ const SWEEP_PER_CALL = 4
 // When full, a scan of every entry (for expired ones behind a long-lived head) runs at most this often,
 // so a store kept full by live entries does not cost O(n) per request (see sweepAll for the exception).
 const FULL_SWEEP_INTERVAL_MS = 1000
-// Kinds of key in the table, kept apart. PAIR: verifyProof's keys (`<thumbprint>.<jti>`, a 32-byte thumbprint
-// and a 128-bit jti in canonical base64url) by their own 48 bytes, whole. MAC: any other string by its
-// HMAC-SHA-256 under the store's secret (32 bytes, then zeros). No key can be aimed at another key's slot.
-const PAIR = 1
+// Kinds of key in the table, kept apart. PROOF: verifyProof's keys (`<thumbprint>.<jti>`, the jti 128 bits in
+// canonical base64url) as the jti's 128 bits XORed with a mask of the thumbprint, the first 128 bits of its
+// HMAC-SHA-256 under the store's secret: one-to-one for each key, and no one without the secret can choose a
+// jti for their key that lands on the slot of another key's jti. MAC: any other string by the first 128 bits
+// of its own HMAC-SHA-256. 16 bytes a key either way.
+const PROOF = 1
 const MAC = 2
+// Thumbprints whose mask is kept: more than the key cache of verifyProof holds by default, so a mask is derived
+// about once per key the server sees.
+const MASKS_KEPT = 4096
 
-// The first `count` big-endian 32-bit words of `bytes`, into `out`.
-function bigEndianWords(bytes: Uint8Array, out: Uint32Array, count: number): Uint32Array {
-  for (let i = 0; i < count; i++) {
+// The first four big-endian 32-bit words of `bytes`, into `out`.
+function bigEndianWords(bytes: Uint8Array, out: Uint32Array): void {
+  for (let i = 0; i < JTI_WORDS; i++) {
     out[i] =
       ((bytes[i * 4] as number) << 24) |
       ((bytes[i * 4 + 1] as number) << 16) |
       ((bytes[i * 4 + 2] as number) << 8) |
       (bytes[i * 4 + 3] as number)
   }
-  return out
 }
 
 /**
@@ -70,9 +78,9 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   // The entries by key and in insertion order (which approximates expiry order: every proof lives for the
   // same window), in typed arrays that stop growing at the size maxEntries needs: memory stays flat once
   // full, where a Map kept rehashing as keys came and went.
-  const table = new ReplayKeyTable(maxEntries, PAIR_KEY_WORDS)
+  const table = new ReplayKeyTable(maxEntries, JTI_WORDS)
   // The key of the reservation under way.
-  const words = new Uint32Array(PAIR_KEY_WORDS)
+  const words = new Uint32Array(JTI_WORDS)
   let nextFullSweep = Number.NEGATIVE_INFINITY
 
   function sweep(limit: number, at: number): void {
@@ -92,7 +100,8 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   function reserveWords(kind: number, expiresAt: number): boolean {
     const at = now()
     sweep(SWEEP_PER_CALL, at)
-    const slot = table.find(words, 0, kind)
+    const hash = table.hashOf(words, 0)
+    const slot = table.find(words, 0, kind, hash)
     if (slot >= 0) {
       if (table.expiry(slot) > at) return false
       table.remove(slot)
@@ -108,14 +117,8 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
         })
       }
     }
-    table.add(words, 0, kind, expiresAt)
+    table.add(words, 0, kind, expiresAt, hash)
     return true
-  }
-
-  function reserveMac(mac: Uint8Array, expiresAt: number): boolean {
-    bigEndianWords(mac, words, 8)
-    words.fill(0, 8)
-    return reserveWords(MAC, expiresAt)
   }
 
   function checkArguments(key: unknown, expiresAt: unknown, issuedAt: unknown): asserts key is string {
@@ -136,26 +139,84 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     }
   }
 
-  // Any key that is not verifyProof's is kept by its HMAC-SHA-256 under a secret of this store: a fixed-size
-  // slot that no one without the secret can aim at another key's (a plain hash would need a second preimage,
-  // the secret makes even that moot). MACed as JSON, which spells every string
-  // differently (UTF-8 would read lone surrogates as U+FFFD, two keys as one). Synchronous on Node.
+  // Derived under a secret of this store, so which keys share a slot cannot follow from the keys alone. Input
+  // spelled as JSON, which spells every string differently (UTF-8 would read lone surrogates as U+FFFD, two
+  // keys as one); a mask's input is an array, a MAC's a string, so the two never meet. Synchronous on Node.
   const hmac = hmacSha256With(crypto.getRandomValues(new Uint8Array(32)))
-  const macOf = (key: string) => hmac(JSON.stringify(key))
+  const masks = new LruCache<string, Uint32Array>(MASKS_KEPT)
+
+  function maskOf(thumbprint: string): Uint32Array | Promise<Uint32Array> {
+    const mask = masks.get(thumbprint)
+    if (mask !== undefined) return mask
+    const keep = (mac: Uint8Array) => {
+      const derived = new Uint32Array(JTI_WORDS)
+      bigEndianWords(mac, derived)
+      masks.set(thumbprint, derived)
+      return derived
+    }
+    const mac = hmac(JSON.stringify([thumbprint]))
+    return mac instanceof Uint8Array ? keep(mac) : mac.then(keep)
+  }
+
+  // Reserves the jti decoded in `words` under its key's mask. `words` is shared: decode, mask and reserve
+  // happen in one synchronous step, never across an await.
+  function reserveProof(mask: Uint32Array, expiresAt: number): boolean {
+    for (let i = 0; i < JTI_WORDS; i++) words[i] = (words[i] as number) ^ (mask[i] as number)
+    return reserveWords(PROOF, expiresAt)
+  }
+
+  function reserveMac(mac: Uint8Array, expiresAt: number): boolean {
+    bigEndianWords(mac, words)
+    return reserveWords(MAC, expiresAt)
+  }
+
+  // Where the jti of a proof key starts, decoded into `words`, or -1: the first dot splits the pair (a
+  // thumbprint never holds one).
+  function jtiStart(key: string): number {
+    const dot = key.indexOf('.')
+    return dot >= 0 && key.length - dot - 1 === JTI_LENGTH && decodeJtiWords(key, dot + 1, words)
+      ? dot + 1
+      : -1
+  }
+
+  function reserveKeySync(key: string, expiresAt: number): boolean | undefined {
+    const start = jtiStart(key)
+    if (start > 0) {
+      const mask = maskOf(key.slice(0, start - 1))
+      return mask instanceof Uint32Array ? reserveProof(mask, expiresAt) : undefined
+    }
+    const mac = hmac(JSON.stringify(key))
+    return mac instanceof Uint8Array ? reserveMac(mac, expiresAt) : undefined
+  }
+
   return {
     get size() {
       return table.size
     },
     reserveSync(key, expiresAt, issuedAt) {
       checkArguments(key, expiresAt, issuedAt)
-      if (decodeReplayKey(key, words)) return reserveWords(PAIR, expiresAt)
-      const mac = macOf(key)
-      return mac instanceof Uint8Array ? reserveMac(mac, expiresAt) : undefined
+      return reserveKeySync(key, expiresAt)
+    },
+    reserveProofSync(thumbprint, jti, expiresAt, issuedAt) {
+      checkArguments(jti, expiresAt, issuedAt)
+      if (typeof thumbprint !== 'string') throw new TypeError('reserve: thumbprint must be a string')
+      // Anything but a thumbprint and a 128-bit jti is reserved as the key it spells, to share its slot.
+      if (jti.length !== JTI_LENGTH || thumbprint.includes('.') || !decodeJtiWords(jti, 0, words))
+        return reserveKeySync(replayKeyOf(thumbprint, jti), expiresAt)
+      const mask = maskOf(thumbprint)
+      return mask instanceof Uint32Array ? reserveProof(mask, expiresAt) : undefined
     },
     async reserve(key, expiresAt, issuedAt) {
       checkArguments(key, expiresAt, issuedAt)
-      if (decodeReplayKey(key, words)) return reserveWords(PAIR, expiresAt)
-      const mac = macOf(key)
+      const start = jtiStart(key)
+      if (start > 0) {
+        const mask = maskOf(key.slice(0, start - 1))
+        if (mask instanceof Uint32Array) return reserveProof(mask, expiresAt)
+        const derived = await mask
+        decodeJtiWords(key, start, words)
+        return reserveProof(derived, expiresAt)
+      }
+      const mac = hmac(JSON.stringify(key))
       return reserveMac(mac instanceof Uint8Array ? mac : await mac, expiresAt)
     },
   }

@@ -103,13 +103,17 @@ export class ReplayKeyTable {
     return this.#hash(source, offset) & this.#mask
   }
 
+  /** The key's hash: pass it to `find` and `add` of the same key to spare them computing it again. */
+  hashOf(source: Uint32Array, offset: number): number {
+    return this.#hash(source, offset)
+  }
+
   /** The index slot of the key, or -1. */
-  find(source: Uint32Array, offset: number, kind: number): number {
+  find(source: Uint32Array, offset: number, kind: number, hash = this.#hash(source, offset)): number {
     const index = this.#index
     const words = this.#words
     const keyWords = this.#keyWords
     const mask = this.#mask
-    const hash = this.#hash(source, offset)
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const position = (index[slot * 2] as number) - 1
       if (position < 0) return -1
@@ -150,7 +154,13 @@ export class ReplayKeyTable {
   }
 
   /** Adds a key the index does not hold. The caller keeps `count` below `maxEntries`. */
-  add(source: Uint32Array, offset: number, kind: number, expiresAt: number): void {
+  add(
+    source: Uint32Array,
+    offset: number,
+    kind: number,
+    expiresAt: number,
+    hash = this.#hash(source, offset),
+  ): void {
     if (this.#count === this.#kinds.length) this.#growRing()
     if (this.#size >= this.#growAt) this.#growIndex()
     let tail = this.#head + this.#count
@@ -162,7 +172,7 @@ export class ReplayKeyTable {
     this.#kinds[tail] = kind
     this.#expiries[tail] = expiresAt
     this.#count++
-    this.#link(tail, this.#hash(words, at))
+    this.#link(tail, hash)
   }
 
   /** The expiry of the oldest entry; the ring must not be empty. */

@@ -22,4 +22,16 @@ export interface ReplayStore {
    * "cannot answer synchronously": the caller then calls `reserve`. Throws where `reserve` would reject.
    */
   reserveSync?(key: string, expiresAt: number, issuedAt?: number): boolean | undefined
+
+  /**
+   * Optional, for in-process stores: `reserveSync` of verifyProof's key `<thumbprint>.<jti>`, given as its two
+   * parts so that a store keeping the parts apart need not build and split a string per proof. Must answer
+   * exactly as `reserveSync` of that key would, sharing its entries. `verifyProof` prefers it to `reserveSync`.
+   */
+  reserveProofSync?(
+    thumbprint: string,
+    jti: string,
+    expiresAt: number,
+    issuedAt?: number,
+  ): boolean | undefined
 }

@@ -426,13 +426,19 @@ export async function verifyProof(
   if (options.replayStore === undefined) defaultReplayStore ??= createMemoryReplayStore()
   const replayStore = options.replayStore ?? (defaultReplayStore as ReplayStore)
   if (replayStore !== false) {
-    const replayKey = replayKeyOf(cached.thumbprint, jti)
+    const { thumbprint } = cached
     const expiresAt = (Math.max(iat, now) + maxAge + clockTolerance) * 1000
     let fresh: boolean
     try {
       // iat lets a store that forgot (restarted, flushed, failed over) refuse proofs it may have accepted.
-      const answer = replayStore.reserveSync?.(replayKey, expiresAt, iat * 1000)
-      fresh = answer === undefined ? await replayStore.reserve(replayKey, expiresAt, iat * 1000) : answer
+      const answer =
+        replayStore.reserveProofSync !== undefined
+          ? replayStore.reserveProofSync(thumbprint, jti, expiresAt, iat * 1000)
+          : replayStore.reserveSync?.(replayKeyOf(thumbprint, jti), expiresAt, iat * 1000)
+      fresh =
+        answer === undefined
+          ? await replayStore.reserve(replayKeyOf(thumbprint, jti), expiresAt, iat * 1000)
+          : answer
     } catch (cause) {
       throw contextualizeError(
         new DPoPError(

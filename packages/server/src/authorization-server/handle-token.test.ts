@@ -397,6 +397,32 @@ describe('RFC 9449 §5 DPoP access token request (client credentials)', () => {
     expect(reservations).toEqual([time.now() + 3600 * 1000])
   })
 
+  it('jtiCacheTime holds on the synchronous paths of a store too, which core prefers', async () => {
+    const reservations: string[] = []
+    const { server, time } = makeServer({
+      dpop: { jtiCacheTime: 3600 },
+      replayStore: {
+        reserve: async () => false,
+        reserveSync(_key, expiresAt) {
+          reservations.push(`reserveSync ${expiresAt}`)
+          return true
+        },
+        reserveProofSync(thumbprint, jti, expiresAt) {
+          reservations.push(`reserveProofSync ${typeof thumbprint} ${typeof jti} ${expiresAt}`)
+          return true
+        },
+      },
+    })
+    const response = await server.handle(
+      tokenRequest('grant_type=client_credentials', {
+        authorization: basic('service', SECRET),
+        dpop: await proofFor(await keyPair(), TOKEN_URL, time.seconds()),
+      }),
+    )
+    expect(response?.status).toBe(200)
+    expect(reservations).toEqual([`reserveProofSync string string ${time.now() + 3600 * 1000}`])
+  })
+
   it("RFC 9449 §11.1: the replay store receives the proof's iat, so a store that forgot can refuse it", async () => {
     const issued: (number | undefined)[] = []
     const { server, time } = makeServer({

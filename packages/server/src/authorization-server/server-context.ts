@@ -5,6 +5,7 @@ import { observeReplayStore } from '../observability/observe-replay-store.js'
 import type { ResolvedConfig } from './config.js'
 import { guardStorage } from './guard-storage.js'
 import { sha256 } from './hash.js'
+import { holdReservations } from './hold-reservations.js'
 import { loadSigningKeys, type SigningKey } from './signing-keys.js'
 import type { ClientRecord, Storage } from './storage.js'
 
@@ -54,14 +55,9 @@ export function createServerContext(config: ResolvedConfig): ServerContext {
   return {
     config,
     storage,
-    replayStore: {
-      // Core reserves for the proof's acceptance window; jtiCacheTime may ask for longer.
-      reserve: (key, expiresAt, issuedAt) =>
-        replayStore.reserve(key, Math.max(expiresAt, now() + dpop.jtiCacheTime * 1000), issuedAt),
-      // The store's synchronous answer when it has one (the in-memory store does), as core would use it.
-      reserveSync: (key, expiresAt, issuedAt) =>
-        replayStore.reserveSync?.(key, Math.max(expiresAt, now() + dpop.jtiCacheTime * 1000), issuedAt),
-    },
+    replayStore: holdReservations(replayStore, (expiresAt) =>
+      Math.max(expiresAt, now() + dpop.jtiCacheTime * 1000),
+    ),
     signingKeys() {
       keys ??= loadSigningKeys(config.signingKeys).then((loaded) => {
         if (observer !== undefined) logSigningKeys(observer.logger, loaded, config.signingKeys.length === 0)

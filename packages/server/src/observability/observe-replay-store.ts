@@ -33,13 +33,13 @@ export function observeReplayStore(
       }
     },
   }
-  const { reserveSync } = store
-  if (typeof reserveSync === 'function') {
-    observed.reserveSync = (key, expiresAt, issuedAt) => {
+  // A synchronous answer is reported when there is one: `undefined` is "ask reserve", the call then reported.
+  const timed =
+    <A extends unknown[]>(call: (...args: A) => boolean | undefined) =>
+    (...args: A): boolean | undefined => {
       const started = clock()
       try {
-        const fresh = reserveSync.call(store, key, expiresAt, issuedAt)
-        // `undefined` is "ask reserve": that call is the one reported.
+        const fresh = call(...args)
         if (fresh !== undefined) report(false, started)
         return fresh
       } catch (error) {
@@ -47,6 +47,8 @@ export function observeReplayStore(
         throw error
       }
     }
-  }
+  const { reserveSync, reserveProofSync } = store
+  if (typeof reserveSync === 'function') observed.reserveSync = timed(reserveSync.bind(store))
+  if (typeof reserveProofSync === 'function') observed.reserveProofSync = timed(reserveProofSync.bind(store))
   return observed
 }
