@@ -14,4 +14,9 @@ export {
   type ConformanceLimits,
   runConformanceSuite,
 } from './run-conformance-suite.js'
+export {
+  type FrameworkErrorApp,
+  type FrameworkErrorRoutes,
+  runFrameworkErrorCases,
+} from './run-framework-error-cases.js'
 export { type ReceivedResponse, type SentRequest, sendRequest } from './send-request.js'

@@ -4,12 +4,12 @@ import {
   type ConformanceFixtures,
   createConformanceFixtures,
   listenOnLoopback,
-  sendRequest,
+  runFrameworkErrorCases,
 } from '@dpop/adapter-tests'
 import { isDPoPError } from '@dpop/server'
 import express5, { type ErrorRequestHandler } from 'express'
 import express4 from 'express4'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe } from 'vitest'
 import { type DPoPRequest, dpop } from './index.js'
 
 const majors = [
@@ -42,28 +42,10 @@ describe.each(majors)('@dpop/express on %s: errors passed to next(err), requestP
 
   afterAll(() => app?.close())
 
-  async function dpopHeaders(path: string) {
-    const proof = await fixtures.proof('GET', app.origin + path, { accessToken: fixtures.tokens.read })
-    return { authorization: `DPoP ${fixtures.tokens.read}`, dpop: proof }
-  }
-
-  it('RFC 6750 §3: an error handler reshapes the DPoPError and keeps its status and challenge', async () => {
-    const response = await sendRequest(`${app.origin}/me`)
-    expect(response.status).toBe(401)
-    expect(response.headers['www-authenticate']).toMatch(/^DPoP .*algs="/)
-    expect(response.headers['cache-control']).toBe('no-store')
-    expect(JSON.parse(response.body)).toEqual({ message: 'access token required', code: 'invalid_token' })
-  })
-
-  it('sets the result on req[requestProperty] only', async () => {
-    const response = await sendRequest(`${app.origin}/me`, { headers: await dpopHeaders('/me') })
-    expect(response.status).toBe(200)
-    expect(JSON.parse(response.body)).toEqual({ sub: 'alice', dpop: false })
-  })
-
-  it('RFC 6750 §3.1: the deprecated withScopes() still requires the scopes', async () => {
-    const response = await sendRequest(`${app.origin}/admin`, { headers: await dpopHeaders('/admin') })
-    expect(response.status).toBe(403)
-    expect(JSON.parse(response.body)).toMatchObject({ code: 'insufficient_scope' })
+  runFrameworkErrorCases(() => ({ origin: app.origin, fixtures }), {
+    handler: 'an error handler',
+    principal: 'req[requestProperty]',
+    dpopAbsent: false,
+    adminPaths: ['/admin'],
   })
 })

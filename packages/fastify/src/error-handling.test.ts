@@ -1,8 +1,12 @@
-import { type ConformanceFixtures, createConformanceFixtures, sendRequest } from '@dpop/adapter-tests'
+import {
+  type ConformanceFixtures,
+  createConformanceFixtures,
+  runFrameworkErrorCases,
+} from '@dpop/adapter-tests'
 import { isDPoPError } from '@dpop/server'
 import Fastify5, { type FastifyInstance } from 'fastify'
 import Fastify4 from 'fastify4'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe } from 'vitest'
 import { type DPoPRequest, dpop } from './index.js'
 
 const majors = [
@@ -40,30 +44,10 @@ describe.each(majors)('@dpop/fastify on %s: setErrorHandler, decoratorName, requ
 
   afterAll(() => app?.close())
 
-  async function dpopHeaders(path: string) {
-    const proof = await fixtures.proof('GET', origin + path, { accessToken: fixtures.tokens.read })
-    return { authorization: `DPoP ${fixtures.tokens.read}`, dpop: proof }
-  }
-
-  it('RFC 6750 §3: setErrorHandler reshapes the DPoPError and keeps its status and challenge', async () => {
-    const response = await sendRequest(`${origin}/me`)
-    expect(response.status).toBe(401)
-    expect(response.headers['www-authenticate']).toMatch(/^DPoP .*algs="/)
-    expect(response.headers['cache-control']).toBe('no-store')
-    expect(JSON.parse(response.body)).toEqual({ message: 'access token required', code: 'invalid_token' })
-  })
-
-  it('sets the result on request[decoratorName] only', async () => {
-    const response = await sendRequest(`${origin}/me`, { headers: await dpopHeaders('/me') })
-    expect(response.status).toBe(200)
-    expect(JSON.parse(response.body)).toEqual({ sub: 'alice', dpop: null })
-  })
-
-  it('RFC 6750 §3.1: requireScopes() and the deprecated preHandler({ requiredScopes }) require the scopes', async () => {
-    for (const path of ['/admin', '/legacy']) {
-      const response = await sendRequest(origin + path, { headers: await dpopHeaders(path) })
-      expect(response.status).toBe(403)
-      expect(JSON.parse(response.body)).toMatchObject({ code: 'insufficient_scope' })
-    }
+  runFrameworkErrorCases(() => ({ origin, fixtures }), {
+    handler: 'setErrorHandler',
+    principal: 'request[decoratorName]',
+    dpopAbsent: null,
+    adminPaths: ['/admin', '/legacy'],
   })
 })

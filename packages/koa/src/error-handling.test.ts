@@ -4,6 +4,7 @@ import {
   type ConformanceFixtures,
   createConformanceFixtures,
   listenOnLoopback,
+  runFrameworkErrorCases,
   sendRequest,
 } from '@dpop/adapter-tests'
 import { type DPoPError, isDPoPError } from '@dpop/server'
@@ -50,17 +51,11 @@ describe.each(majors)('@dpop/koa on %s: thrown errors, key', (_, Koa) => {
 
   afterAll(() => app?.close())
 
-  async function dpopHeaders(path: string) {
-    const proof = await fixtures.proof('GET', app.origin + path, { accessToken: fixtures.tokens.read })
-    return { authorization: `DPoP ${fixtures.tokens.read}`, dpop: proof }
-  }
-
-  it('RFC 6750 §3: upstream middleware reshapes the thrown DPoPError and keeps its status and challenge', async () => {
-    const response = await sendRequest(`${app.origin}/me`)
-    expect(response.status).toBe(401)
-    expect(response.headers['www-authenticate']).toMatch(/^DPoP .*algs="/)
-    expect(response.headers['cache-control']).toBe('no-store')
-    expect(JSON.parse(response.body)).toEqual({ message: 'access token required', code: 'invalid_token' })
+  runFrameworkErrorCases(() => ({ origin: app.origin, fixtures }), {
+    handler: 'upstream middleware',
+    principal: 'ctx.state[key]',
+    dpopAbsent: false,
+    adminPaths: ['/admin'],
   })
 
   it("RFC 6750 §3: an error no middleware catches reaches app.on('error') and Koa answers its status", async () => {
@@ -70,17 +65,5 @@ describe.each(majors)('@dpop/koa on %s: thrown errors, key', (_, Koa) => {
     expect(response.headers['www-authenticate']).toMatch(/^DPoP /)
     expect(emitted).toHaveLength(1)
     expect((emitted[0] as DPoPError).status).toBe(401)
-  })
-
-  it('sets the result on ctx.state[key] only', async () => {
-    const response = await sendRequest(`${app.origin}/me`, { headers: await dpopHeaders('/me') })
-    expect(response.status).toBe(200)
-    expect(JSON.parse(response.body)).toEqual({ sub: 'alice', dpop: false })
-  })
-
-  it('RFC 6750 §3.1: the deprecated withScopes() still requires the scopes', async () => {
-    const response = await sendRequest(`${app.origin}/admin`, { headers: await dpopHeaders('/admin') })
-    expect(response.status).toBe(403)
-    expect(JSON.parse(response.body)).toMatchObject({ code: 'insufficient_scope' })
   })
 })

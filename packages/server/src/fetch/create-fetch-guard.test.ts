@@ -1,41 +1,31 @@
 import { parseWWWAuthenticate } from '@dpop/core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   AUDIENCE,
-  type ClientKey,
-  clientKey,
+  guardTestOptions,
   ISSUER,
   mintToken,
   proof,
-  type SigningKey,
-  signingKey,
   URL_,
+  useGuardTestKeys,
 } from '../resource-guard/test-helpers.js'
 import { createFetchGuard, type FetchGuardOptions } from './create-fetch-guard.js'
 
-let asKey: SigningKey
-let alice: ClientKey
 const NOW = 1_760_000_000_000
-
-beforeAll(async () => {
-  ;[asKey, alice] = await Promise.all([signingKey('as-1'), clientKey()])
-})
+const keys = useGuardTestKeys()
 
 function guard(options: Partial<FetchGuardOptions> & { credentialsRequired?: true } = {}) {
   return createFetchGuard({
-    jwks: { keys: [asKey.jwk] },
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    now: () => NOW,
+    ...guardTestOptions(keys, NOW),
     ...options,
   } as FetchGuardOptions & { credentialsRequired?: true })
 }
 
 async function dpopHeaders(htm = 'GET', htu = URL_): Promise<Record<string, string>> {
-  const token = await mintToken(asKey, { jkt: alice.jkt, now: NOW })
+  const token = await mintToken(keys.asKey, { jkt: keys.alice.jkt, now: NOW })
   return {
     authorization: `DPoP ${token}`,
-    dpop: await proof(alice, { htm, htu, accessToken: token, now: NOW }),
+    dpop: await proof(keys.alice, { htm, htu, accessToken: token, now: NOW }),
   }
 }
 
@@ -45,7 +35,7 @@ describe('createFetchGuard with plain Request objects', () => {
     expect(result).not.toBeInstanceOf(Response)
     if (result instanceof Response) return
     expect(result.scheme).toBe('DPoP')
-    expect(result.thumbprint).toBe(alice.jkt)
+    expect(result.thumbprint).toBe(keys.alice.jkt)
     expect(result.claims.sub).toBe('user-1')
   })
 
@@ -69,7 +59,7 @@ describe('createFetchGuard with plain Request objects', () => {
 
   it('RFC 9449 §4.3 step 1: two DPoP values, joined by Headers, are refused', async () => {
     const headers = new Headers(await dpopHeaders())
-    headers.append('dpop', await proof(alice, { now: NOW }))
+    headers.append('dpop', await proof(keys.alice, { now: NOW }))
     const response = (await guard()(new Request(URL_, { headers }))) as Response
     expect(response.status).toBe(401)
     expect(await response.json()).toMatchObject({ error: 'invalid_dpop_proof' })
@@ -175,7 +165,7 @@ describe('createFetchGuard with plain Request objects', () => {
 
   it('RFC 6750 §3.1: with credentialsRequired false, no credentials pass anonymously, failing ones are refused', async () => {
     const optional = createFetchGuard({
-      jwks: { keys: [asKey.jwk] },
+      jwks: { keys: [keys.asKey.jwk] },
       issuer: ISSUER,
       audience: AUDIENCE,
       now: () => NOW,

@@ -29,50 +29,56 @@ const duration = (meter: Meter, name: string, description: string): Histogram =>
     advice: { explicitBucketBoundaries: DURATION_BUCKETS },
   })
 
+const counter = (meter: Meter, name: string, description: string, unit: string): Counter =>
+  meter.createCounter(name, { description, unit })
+
 export function createInstruments(meter: Meter): DPoPInstruments {
   return {
-    proofs: meter.createCounter('dpop.proofs', {
-      description: 'DPoP proofs verified, by outcome, reason and alg',
-      unit: '{proof}',
-    }),
+    proofs: counter(meter, 'dpop.proofs', 'DPoP proofs verified, by outcome, reason and alg', '{proof}'),
     proofDuration: duration(
       meter,
       'dpop.proof.duration',
       'Time to verify a DPoP proof, replay reservation included',
     ),
-    nonceChallenges: meter.createCounter('dpop.nonce.challenges', {
-      description: 'Requests answered use_dpop_nonce with a fresh nonce',
-      unit: '{challenge}',
-    }),
-    replays: meter.createCounter('dpop.replays', {
-      description: 'DPoP proofs refused as replays',
-      unit: '{proof}',
-    }),
-    tokensIssued: meter.createCounter('dpop.tokens.issued', {
-      description: 'Token responses issued, by grant type and token type',
-      unit: '{token}',
-    }),
-    refreshRotations: meter.createCounter('dpop.refresh.rotations', {
-      description: 'Refresh tokens rotated',
-      unit: '{token}',
-    }),
-    refreshReuses: meter.createCounter('dpop.refresh.reuses', {
-      description: 'Rotated refresh tokens presented again (their grant is revoked)',
-      unit: '{token}',
-    }),
-    grantsRevoked: meter.createCounter('dpop.grants.revoked', {
-      description: 'Grants revoked with all their tokens, by cause',
-      unit: '{grant}',
-    }),
-    introspections: meter.createCounter('dpop.introspections', {
-      description: 'Token introspection requests, by answer',
-      unit: '{request}',
-    }),
+    nonceChallenges: counter(
+      meter,
+      'dpop.nonce.challenges',
+      'Requests answered use_dpop_nonce with a fresh nonce',
+      '{challenge}',
+    ),
+    replays: counter(meter, 'dpop.replays', 'DPoP proofs refused as replays', '{proof}'),
+    tokensIssued: counter(
+      meter,
+      'dpop.tokens.issued',
+      'Token responses issued, by grant type and token type',
+      '{token}',
+    ),
+    refreshRotations: counter(meter, 'dpop.refresh.rotations', 'Refresh tokens rotated', '{token}'),
+    refreshReuses: counter(
+      meter,
+      'dpop.refresh.reuses',
+      'Rotated refresh tokens presented again (their grant is revoked)',
+      '{token}',
+    ),
+    grantsRevoked: counter(
+      meter,
+      'dpop.grants.revoked',
+      'Grants revoked with all their tokens, by cause',
+      '{grant}',
+    ),
+    introspections: counter(
+      meter,
+      'dpop.introspections',
+      'Token introspection requests, by answer',
+      '{request}',
+    ),
     storeDuration: duration(meter, 'dpop.store.duration', 'Duration of storage and replay store calls'),
-    storeUnavailable: meter.createCounter('dpop.store.unavailable', {
-      description: 'Store calls that failed, answered 503',
-      unit: '{call}',
-    }),
+    storeUnavailable: counter(
+      meter,
+      'dpop.store.unavailable',
+      'Store calls that failed, answered 503',
+      '{call}',
+    ),
     tokenRequestDuration: duration(
       meter,
       'dpop.token.request.duration',

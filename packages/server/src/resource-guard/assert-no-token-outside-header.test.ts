@@ -1,35 +1,14 @@
 import { type DPoPError, parseWWWAuthenticate } from '@dpop/core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createNeutralRequest } from '../http/create-neutral-request.js'
 import { createResourceGuard } from './create-resource-guard.js'
-import {
-  AUDIENCE,
-  type ClientKey,
-  clientKey,
-  ISSUER,
-  mintToken,
-  proof,
-  rejection,
-  type SigningKey,
-  signingKey,
-  URL_,
-} from './test-helpers.js'
+import { guardTestOptions, mintToken, proof, rejection, URL_, useGuardTestKeys } from './test-helpers.js'
 
 const NOW = 1_760_000_000_000
-let asKey: SigningKey
-let alice: ClientKey
-
-beforeAll(async () => {
-  ;[asKey, alice] = await Promise.all([signingKey('as-1'), clientKey()])
-})
+const keys = useGuardTestKeys()
 
 function guard() {
-  return createResourceGuard({
-    jwks: { keys: [asKey.jwk] },
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    now: () => NOW,
-  })
+  return createResourceGuard(guardTestOptions(keys, NOW))
 }
 
 /** A valid DPoP request for `method url`, with extra headers and the body as the framework parsed it. */
@@ -38,8 +17,8 @@ async function validRequest(
 ) {
   const method = options.method ?? 'GET'
   const url = options.url ?? URL_
-  const token = await mintToken(asKey, { jkt: alice.jkt, now: NOW })
-  const dpop = await proof(alice, { htm: method, htu: url, accessToken: token, now: NOW })
+  const token = await mintToken(keys.asKey, { jkt: keys.alice.jkt, now: NOW })
+  const dpop = await proof(keys.alice, { htm: method, htu: url, accessToken: token, now: NOW })
   return {
     token,
     request: createNeutralRequest(

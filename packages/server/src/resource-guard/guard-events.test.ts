@@ -1,36 +1,26 @@
 import { createNonceSource, DPoPError } from '@dpop/core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { DPoPServerEvent } from '../observability/index.js'
 import { loggerSpy } from '../observability/test-logger.js'
 import { createResourceGuard, type ResourceGuardOptions } from './index.js'
 import {
   AUDIENCE,
-  type ClientKey,
-  clientKey,
+  guardTestOptions,
   ISSUER,
   mintToken,
   proof,
   rejection,
   request,
-  type SigningKey,
-  signingKey,
+  useGuardTestKeys,
 } from './test-helpers.js'
 
-let asKey: SigningKey
-let alice: ClientKey
 const NOW = 1_760_000_000_000
-
-beforeAll(async () => {
-  ;[asKey, alice] = await Promise.all([signingKey('as-1'), clientKey()])
-})
+const keys = useGuardTestKeys()
 
 function observedGuard(options: Partial<ResourceGuardOptions> = {}) {
   const events: DPoPServerEvent[] = []
   const guard = createResourceGuard({
-    jwks: { keys: [asKey.jwk] },
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    now: () => NOW,
+    ...guardTestOptions(keys, NOW),
     onEvent: (event) => {
       events.push(event)
     },
@@ -40,8 +30,12 @@ function observedGuard(options: Partial<ResourceGuardOptions> = {}) {
 }
 
 async function dpopRequest(nonce?: string) {
-  const token = await mintToken(asKey, { jkt: alice.jkt, now: NOW })
-  const dpop = await proof(alice, { accessToken: token, now: NOW, ...(nonce === undefined ? {} : { nonce }) })
+  const token = await mintToken(keys.asKey, { jkt: keys.alice.jkt, now: NOW })
+  const dpop = await proof(keys.alice, {
+    accessToken: token,
+    now: NOW,
+    ...(nonce === undefined ? {} : { nonce }),
+  })
   return { token, dpop, request: request({ Authorization: `DPoP ${token}`, DPoP: dpop }) }
 }
 
@@ -56,7 +50,7 @@ describe('resource guard events', () => {
       type: 'proof.accepted',
       source: 'resource-guard',
       alg: 'ES256',
-      thumbprint: alice.jkt,
+      thumbprint: keys.alice.jkt,
       clientId: 'client-1',
     })
     expect(events[2]).toMatchObject({
@@ -64,7 +58,7 @@ describe('resource guard events', () => {
       method: 'GET',
       status: 200,
       scheme: 'DPoP',
-      thumbprint: alice.jkt,
+      thumbprint: keys.alice.jkt,
       clientId: 'client-1',
     })
     expect(events[0]).toMatchObject({
@@ -86,10 +80,12 @@ describe('resource guard events', () => {
         type: 'proof.refused',
         reason: 'replay',
         alg: 'ES256',
-        thumbprint: alice.jkt,
+        thumbprint: keys.alice.jkt,
       }),
     )
-    expect(events).toContainEqual(expect.objectContaining({ type: 'replay.detected', thumbprint: alice.jkt }))
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'replay.detected', thumbprint: keys.alice.jkt }),
+    )
     expect(events.at(-1)).toMatchObject({ type: 'guard.authenticate', status: 401, reason: 'replay' })
   })
 
@@ -147,7 +143,7 @@ describe('resource guard events', () => {
   it('logs a failing replay store even without an onEvent hook', async () => {
     const logger = loggerSpy()
     const guard = createResourceGuard({
-      jwks: { keys: [asKey.jwk] },
+      jwks: { keys: [keys.asKey.jwk] },
       issuer: ISSUER,
       audience: AUDIENCE,
       now: () => NOW,
@@ -190,7 +186,7 @@ describe('resource guard events', () => {
       const logger = loggerSpy()
       const { guard } = observedGuard({ onEvent, logger })
       const { request: req } = await dpopRequest()
-      expect((await guard.authenticate(req)).thumbprint).toBe(alice.jkt)
+      expect((await guard.authenticate(req)).thumbprint).toBe(keys.alice.jkt)
       expect((await rejection(guard.authenticate(req))).reason).toBe('replay')
       await new Promise((resolve) => setTimeout(resolve, 0))
       expect(logger.error).toHaveBeenCalledWith(

@@ -1,36 +1,22 @@
 import { parseWWWAuthenticate } from '@dpop/core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createResourceGuard, type ResourceAuthentication } from './index.js'
 import {
-  AUDIENCE,
-  type ClientKey,
-  clientKey,
-  ISSUER,
+  guardTestOptions,
   mintToken,
   proof,
   rejection,
   request,
-  type SigningKey,
-  signingKey,
   URL_,
+  useGuardTestKeys,
 } from './test-helpers.js'
 
 const NOW = 1_760_000_000_000
 const optional = { credentialsRequired: false } as const
-let asKey: SigningKey
-let alice: ClientKey
-
-beforeAll(async () => {
-  ;[asKey, alice] = await Promise.all([signingKey('as-1'), clientKey()])
-})
+const keys = useGuardTestKeys()
 
 function guard() {
-  return createResourceGuard({
-    jwks: { keys: [asKey.jwk] },
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    now: () => NOW,
-  })
+  return createResourceGuard(guardTestOptions(keys, NOW))
 }
 
 describe('RFC 6750 §3.1 optional authentication (credentialsRequired: false)', () => {
@@ -40,18 +26,18 @@ describe('RFC 6750 §3.1 optional authentication (credentialsRequired: false)', 
   })
 
   it('still authenticates a request that presents valid credentials', async () => {
-    const token = await mintToken(asKey, { jkt: alice.jkt, now: NOW })
-    const dpop = await proof(alice, { accessToken: token, now: NOW })
+    const token = await mintToken(keys.asKey, { jkt: keys.alice.jkt, now: NOW })
+    const dpop = await proof(keys.alice, { accessToken: token, now: NOW })
     const result = await guard().authenticate(
       request({ Authorization: `DPoP ${token}`, DPoP: dpop }),
       optional,
     )
-    expect(result?.thumbprint).toBe(alice.jkt)
+    expect(result?.thumbprint).toBe(keys.alice.jkt)
   })
 
   it('refuses credentials that fail: a bad proof, a proof without token, a foreign scheme', async () => {
-    const token = await mintToken(asKey, { jkt: alice.jkt, now: NOW })
-    const other = await proof(alice, { accessToken: 'another-token', now: NOW })
+    const token = await mintToken(keys.asKey, { jkt: keys.alice.jkt, now: NOW })
+    const other = await proof(keys.alice, { accessToken: 'another-token', now: NOW })
     const badProof = await rejection(
       guard().authenticate(request({ Authorization: `DPoP ${token}`, DPoP: other }), optional),
     )

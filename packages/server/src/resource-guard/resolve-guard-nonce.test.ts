@@ -1,30 +1,17 @@
 import { createNonceSource, type DPoPError, type NonceSource } from '@dpop/core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createAuthorizationServer } from '../authorization-server/create-authorization-server.js'
 import { request as asRequest, basic, json, proofFor, SECRET } from '../authorization-server/test-support.js'
 import { createNeutralRequest } from '../http/create-neutral-request.js'
 import { createResourceGuard } from './create-resource-guard.js'
 import type { ResourceGuardOptions } from './resource-guard-options.js'
-import {
-  type ClientKey,
-  clientKey,
-  mintToken,
-  proof,
-  rejection,
-  type SigningKey,
-  signingKey,
-} from './test-helpers.js'
+import { mintToken, proof, rejection, useGuardTestKeys } from './test-helpers.js'
 
 const NOW = Date.UTC(2030, 0, 1)
 const AS = 'https://as.example'
 const API = 'https://api.example'
 const OTHER_API = 'https://other-api.example'
-let asKey: SigningKey
-let alice: ClientKey
-
-beforeAll(async () => {
-  ;[asKey, alice] = await Promise.all([signingKey('as-1'), clientKey()])
-})
+const keys = useGuardTestKeys()
 
 function sharedSource(now = () => NOW): NonceSource {
   return createNonceSource({ secrets: [{ id: 'one', secret: 's'.repeat(32) }], now })
@@ -32,7 +19,7 @@ function sharedSource(now = () => NOW): NonceSource {
 
 function guardAt(resource: string, options: Partial<ResourceGuardOptions>) {
   return createResourceGuard({
-    jwks: { keys: [asKey.jwk] },
+    jwks: { keys: [keys.asKey.jwk] },
     issuer: AS,
     audience: resource,
     now: () => NOW,
@@ -43,8 +30,8 @@ function guardAt(resource: string, options: Partial<ResourceGuardOptions>) {
 /** A DPoP request at `resource` (its token's audience) with a proof carrying `nonce`. */
 async function resourceRequest(resource: string, nonce?: string, now = NOW) {
   const url = `${resource}/items`
-  const token = await mintToken(asKey, { jkt: alice.jkt, now, audience: resource, issuer: AS })
-  const dpop = await proof(alice, {
+  const token = await mintToken(keys.asKey, { jkt: keys.alice.jkt, now, audience: resource, issuer: AS })
+  const dpop = await proof(keys.alice, {
     htu: url,
     accessToken: token,
     now,
@@ -80,10 +67,10 @@ describe("RFC 9449 §9: the guard's nonce switch", () => {
   it('a policy of the request asks for a nonce only where it says so', async () => {
     const guard = guardAt(API, { nonce: (request) => request.header('x-sensitive') !== undefined })
     expect((await guard.authenticate(await resourceRequest(API))).scheme).toBe('DPoP')
-    const token = await mintToken(asKey, { jkt: alice.jkt, now: NOW, audience: API, issuer: AS })
+    const token = await mintToken(keys.asKey, { jkt: keys.alice.jkt, now: NOW, audience: API, issuer: AS })
     const sensitive = createNeutralRequest('GET', `${API}/items`, {
       authorization: `DPoP ${token}`,
-      dpop: await proof(alice, { htu: `${API}/items`, accessToken: token, now: NOW }),
+      dpop: await proof(keys.alice, { htu: `${API}/items`, accessToken: token, now: NOW }),
       'x-sensitive': '1',
     })
     expectNonceChallenge(await rejection(guard.authenticate(sensitive)), 'nonce_missing')
@@ -156,7 +143,7 @@ describe('RFC 9449 §8, §9: a nonce is valid only at the server that issued it,
     const source = sharedSource()
     let nonce: string | undefined
     const guard = createResourceGuard({
-      verifyAccessToken: async () => ({ sub: 'u', cnf: { jkt: alice.jkt } }),
+      verifyAccessToken: async () => ({ sub: 'u', cnf: { jkt: keys.alice.jkt } }),
       nonce: 'always',
       nonceSource: source,
       now: () => NOW,
@@ -165,7 +152,7 @@ describe('RFC 9449 §8, §9: a nonce is valid only at the server that issued it,
       guard.authenticate(
         createNeutralRequest('GET', `${origin}/items`, {
           authorization: 'DPoP opaque',
-          dpop: await proof(alice, {
+          dpop: await proof(keys.alice, {
             htu: `${origin}/items`,
             accessToken: 'opaque',
             now: NOW,
@@ -194,7 +181,7 @@ describe('RFC 9449 §8, §9: a nonce is valid only at the server that issued it,
             'content-type': 'application/x-www-form-urlencoded',
             authorization: basic('service', SECRET),
             dpop: await proofFor(
-              alice.keyPair,
+              keys.alice.keyPair,
               `${AS}/token`,
               Math.floor(NOW / 1000),
               nonce === undefined ? {} : { nonce },

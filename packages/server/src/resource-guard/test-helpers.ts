@@ -1,5 +1,6 @@
 import { calculateJwkThumbprint, createProof, type DPoPError, generateKeyPair, isDPoPError } from '@dpop/core'
 import { exportJWK, generateKeyPair as generateJoseKeyPair, type JWK, SignJWT } from 'jose'
+import { beforeAll } from 'vitest'
 import { createNeutralRequest } from '../http/create-neutral-request.js'
 
 export const ISSUER = 'https://as.example.com'
@@ -88,4 +89,24 @@ export async function rejection(promise: Promise<unknown>): Promise<DPoPError> {
     throw error
   }
   throw new Error('expected a DPoPError')
+}
+
+/** The keys of a guard test file: the authorization server's signing key and one client's, alice's. */
+export interface GuardTestKeys {
+  readonly asKey: SigningKey
+  readonly alice: ClientKey
+}
+
+/** Makes the file's keys once, before its tests run (registers a `beforeAll`); read them inside tests. */
+export function useGuardTestKeys(): GuardTestKeys {
+  const keys = {} as { asKey: SigningKey; alice: ClientKey }
+  beforeAll(async () => {
+    ;[keys.asKey, keys.alice] = await Promise.all([signingKey('as-1'), clientKey()])
+  })
+  return keys
+}
+
+/** Options of a guard that accepts tokens of `keys.asKey` for ISSUER and AUDIENCE, its clock stopped at `now`. */
+export function guardTestOptions(keys: GuardTestKeys, now: number) {
+  return { jwks: { keys: [keys.asKey.jwk] }, issuer: ISSUER, audience: AUDIENCE, now: () => now }
 }
