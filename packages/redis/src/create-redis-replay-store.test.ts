@@ -3,7 +3,7 @@ import { isDPoPError } from '@dpop/core'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisClient } from './create-redis-client.js'
-import { createRedisReplayStore } from './create-redis-replay-store.js'
+import { createRedisReplayStore, reservationKey } from './create-redis-replay-store.js'
 import { type StartedRedis, startRedis, waitReady } from './testing/start-redis.js'
 
 let redis: StartedRedis
@@ -42,6 +42,24 @@ describe('createRedisReplayStore (RFC 9449 §11.1 jti replay detection)', () => 
     expect(others).toHaveLength(0)
     expect(key).toMatch(/^test-ttl:\{replay:\d+\}:jti:abcdefghijklmnopqrstuv$/)
     expect(await first.call('PEXPIRETIME', key as string)).toBe(Math.ceil(expiresAt))
+  })
+
+  it("keeps the bucket's epoch marker at least as long as every reservation in it, a later one included", async () => {
+    const prefix = 'test-marker:'
+    const store = createRedisReplayStore(first, { prefix })
+    // Three keys of one bucket: a reservation, a longer one, and a shorter one after it.
+    const bucket = reservationKey(prefix, 'marker-key-0').bucket
+    const keys = Array.from({ length: 400 }, (_, i) => `marker-key-${i}`)
+      .filter((key) => reservationKey(prefix, key).bucket === bucket)
+      .slice(0, 3)
+    expect(keys).toHaveLength(3)
+    const marker = `${reservationKey(prefix, keys[0] as string).tag}:epoch`
+    const expiries = [Date.now() + 30_000, Date.now() + 600_000, Date.now() + 30_000]
+    for (const [i, key] of keys.entries()) {
+      expect(await store.reserve(key, expiries[i] as number)).toBe(true)
+      const longest = Math.ceil(Math.max(...expiries.slice(0, i + 1)))
+      expect(await first.call('PEXPIRETIME', marker)).toBeGreaterThanOrEqual(longest)
+    }
   })
 
   it('keeps keys bounded: an oversized key is stored under its hash', async () => {

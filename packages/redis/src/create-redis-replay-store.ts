@@ -103,7 +103,9 @@ export function createRedisReplayStore(
           ],
         ),
       )
-      const [status, marker] = reply as [number, string]
+      // A bare status while the marker is the one sent as seen; with the marker's id when it is another.
+      const status = typeof reply === 'number' ? reply : (reply as [number, string])[0]
+      const marker = typeof reply === 'number' ? seen : (reply as [number, string])[1]
       if (marker !== seenMarkers[bucket]) {
         // A new epoch: the probe may be one of the lost writes, and must not be reported lost again.
         seenMarkers[bucket] = marker

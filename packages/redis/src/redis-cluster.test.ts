@@ -9,6 +9,7 @@ import { createRedisReplayStore } from './create-redis-replay-store.js'
 import { createRedisStorage } from './create-redis-storage.js'
 import { describeStorageConformance } from './testing/describe-storage-conformance.js'
 import { type StartedRedis, startRedis, waitReady } from './testing/start-redis.js'
+import { clusterNodeArguments } from './testing/start-redis-cluster.js'
 
 // A one-node Redis Cluster owning every slot still refuses a script or command whose keys span several
 // slots (CROSSSLOT), so it checks that every atomic step stays within one hash tag.
@@ -18,18 +19,7 @@ let cluster: Cluster
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'dpop-redis-cluster-'))
-  redis = await startRedis({
-    args: [
-      '--cluster-enabled',
-      'yes',
-      '--cluster-announce-ip',
-      '127.0.0.1',
-      '--cluster-config-file',
-      join(directory, 'nodes.conf'),
-      '--dir',
-      directory,
-    ],
-  })
+  redis = await startRedis({ args: clusterNodeArguments(directory) })
   const admin = new Redis(redis.port, '127.0.0.1')
   await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383')
   for (let attempt = 0; attempt < 200; attempt++) {

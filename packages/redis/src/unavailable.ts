@@ -14,18 +14,29 @@ export function unavailable(cause: unknown): DPoPError {
  * Runs one Redis operation, rejecting with 503 when it fails or takes longer than `timeout` ms, so that
  * a caller never waits unbounded on a client configured without `commandTimeout`.
  */
-export async function guarded<T>(timeout: number, operation: () => Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeout} ms`)), timeout)
+export function guarded<T>(timeout: number, operation: () => Promise<T>): Promise<T> {
+  // One promise and one timer per operation (this runs on every reservation): no race of two promises.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(unavailable(new Error(`Redis did not answer within ${timeout} ms`))),
+      timeout,
+    )
+    const fail = (cause: unknown) => {
+      clearTimeout(timer)
+      reject(unavailable(cause))
+    }
+    let pending: Promise<T>
+    try {
+      pending = operation()
+    } catch (cause) {
+      fail(cause)
+      return
+    }
+    pending.then((value) => {
+      clearTimeout(timer)
+      resolve(value)
+    }, fail)
   })
-  try {
-    return await Promise.race([operation(), expired])
-  } catch (cause) {
-    throw unavailable(cause)
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 export function assertTimeout(timeout: unknown, where: string): number {

@@ -16,6 +16,24 @@ export interface StartedRedisCluster {
 const SLOTS = 16384
 
 /**
+ * `redis-server` arguments of a Cluster node announcing itself on loopback and keeping its files in
+ * `directory`; `nodeTimeout` (ms) is `cluster-node-timeout` (Redis's default 15 s when not given).
+ */
+export function clusterNodeArguments(directory: string, nodeTimeout?: number): string[] {
+  return [
+    '--cluster-enabled',
+    'yes',
+    '--cluster-announce-ip',
+    '127.0.0.1',
+    '--cluster-config-file',
+    join(directory, 'nodes.conf'),
+    ...(nodeTimeout === undefined ? [] : ['--cluster-node-timeout', String(nodeTimeout)]),
+    '--dir',
+    directory,
+  ]
+}
+
+/**
  * Starts a Redis Cluster of real `redis-server` processes on free loopback ports, without persistence:
  * `masters` masters sharing the slots, each with one replica. `cluster-node-timeout` is short so that a
  * failover settles in seconds.
@@ -33,22 +51,7 @@ export async function startRedisCluster(masters = 3): Promise<StartedRedisCluste
     for (let i = 0; i < masters * 2; i++) {
       const dir = join(directory, String(i))
       mkdirSync(dir)
-      nodes.push(
-        await startRedis({
-          args: [
-            '--cluster-enabled',
-            'yes',
-            '--cluster-announce-ip',
-            '127.0.0.1',
-            '--cluster-config-file',
-            join(dir, 'nodes.conf'),
-            '--cluster-node-timeout',
-            '1000',
-            '--dir',
-            dir,
-          ],
-        }),
-      )
+      nodes.push(await startRedis({ args: clusterNodeArguments(dir, 1000) }))
       const admin = new Redis((nodes[i] as StartedRedis).port, '127.0.0.1', { maxRetriesPerRequest: 1 })
       admin.on('error', () => {}) // a node the test kills
       admins.push(admin)

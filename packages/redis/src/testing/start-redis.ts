@@ -19,6 +19,11 @@ export interface StartRedisOptions {
   args?: readonly string[]
   /** A config file, passed first (`redis-server <config> …`): Sentinel needs one it can rewrite. */
   config?: string
+  /**
+   * A command `redis-server` is started through, which then becomes it (same PID, so signals reach Redis),
+   * e.g. `['taskset', '-c', '1']` to pin it to CPU 1. @default none
+   */
+  launcher?: readonly string[]
 }
 
 async function freePort(): Promise<number> {
@@ -68,11 +73,15 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Start
   process.once('exit', killOnExit)
 
   async function start(): Promise<void> {
-    const started = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    const [command, ...rest] = [...(options.launcher ?? []), 'redis-server', ...args] as [string, ...string[]]
+    const started = spawn(command, rest, { stdio: ['ignore', 'ignore', 'pipe'] })
     child = started
     let exited = false
     started.once('exit', () => {
       exited = true
+    })
+    started.once('error', () => {
+      exited = true // not started: no redis-server (or launcher) to run
     })
     for (let attempt = 0; attempt < 100; attempt++) {
       if (exited) throw new Error('redis-server exited at startup (is the redis-server package installed?)')
