@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { LoadJob, LoadResult } from './load-child.js'
@@ -52,6 +53,29 @@ export interface LoadVariant {
   name: string
   /** The job for `amount` requests. */
   job: (amount: number) => LoadJob
+  /** The processes serving it, whose CPU time is counted. @default this process */
+  servers?: readonly number[]
+}
+
+/**
+ * Time the threads of `pids` have run on a CPU and have waited, runnable, for one (Linux `schedstat`), in
+ * microseconds; `undefined` where /proc does not tell.
+ */
+function schedulerTimes(pids: readonly number[]): { cpu: number; waited: number } | undefined {
+  try {
+    let cpu = 0
+    let waited = 0
+    for (const pid of pids) {
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        const [running, waiting] = readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')
+        cpu += Number(running) / 1000
+        waited += Number(waiting) / 1000
+      }
+    }
+    return Number.isFinite(cpu) && Number.isFinite(waited) ? { cpu, waited } : undefined
+  } catch {
+    return undefined
+  }
 }
 
 export interface VariantResult {
@@ -63,6 +87,11 @@ export interface VariantResult {
   /** Failed requests over all rounds, with their status codes. */
   failures: number
   statusCodes: Record<string, number>
+  /**
+   * Medians over the rounds, per successful request, in µs: the servers' CPU time, and the time their threads
+   * waited for a CPU that others held (on a shared machine, what req/s alone cannot tell apart from cost).
+   */
+  server?: { cpu: number; waited: number }
 }
 
 /**
@@ -80,15 +109,28 @@ export async function measureLoad(
     if (warm.ok === 0) throw new Error(`${variant.name}: no successful request (${JSON.stringify(warm)})`)
     amounts.set(variant.name, Math.max(200, Math.ceil(warm.requestsPerSecond * settings.httpRoundSeconds)))
   }
-  const perVariant = new Map<string, { runs: LoadResult[] }>(variants.map((v) => [v.name, { runs: [] }]))
+  const perVariant = new Map<string, { runs: LoadResult[]; server: { cpu: number; waited: number }[] }>(
+    variants.map((v) => [v.name, { runs: [], server: [] }]),
+  )
   for (let round = 0; round < settings.httpRounds; round++) {
     for (let k = 0; k < variants.length; k++) {
       const variant = variants[(k + round) % variants.length] as LoadVariant
-      perVariant.get(variant.name)!.runs.push(await runLoad(variant.job(amounts.get(variant.name)!)))
+      const measured = perVariant.get(variant.name)!
+      const servers = variant.servers ?? [process.pid]
+      const before = schedulerTimes(servers)
+      const run = await runLoad(variant.job(amounts.get(variant.name)!))
+      const after = schedulerTimes(servers)
+      measured.runs.push(run)
+      if (before !== undefined && after !== undefined && run.ok > 0) {
+        measured.server.push({
+          cpu: (after.cpu - before.cpu) / run.ok,
+          waited: (after.waited - before.waited) / run.ok,
+        })
+      }
     }
   }
   return new Map(
-    [...perVariant].map(([name, { runs }]) => {
+    [...perVariant].map(([name, { runs, server }]) => {
       const statusCodes: Record<string, number> = {}
       for (const run of runs) {
         for (const [code, count] of Object.entries(run.statusCodes)) {
@@ -105,10 +147,32 @@ export async function measureLoad(
           p99: median(runs.map((run) => run.p99)),
           failures: runs.reduce((sum, run) => sum + run.non2xx + run.errors, 0),
           statusCodes,
+          ...(server.length === runs.length
+            ? {
+                server: {
+                  cpu: median(server.map((times) => times.cpu)),
+                  waited: median(server.map((times) => times.waited)),
+                },
+              }
+            : {}),
         },
       ]
     }),
   )
+}
+
+const microseconds = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+
+/**
+ * The server's CPU time and wait for a CPU per request; with a baseline, the CPU cost ratio (baseline CPU per
+ * request over this one's: what req/s would show on a machine of one's own).
+ */
+function serverNote(result: VariantResult, baseline?: VariantResult): string | undefined {
+  if (result.server === undefined) return undefined
+  const { cpu, waited } = result.server
+  const ratio =
+    baseline?.server === undefined ? '' : `, ${(baseline.server.cpu / cpu).toFixed(2)}× by CPU per request`
+  return `server ${microseconds.format(cpu)} µs CPU and ${microseconds.format(waited)} µs waiting for a CPU per request${ratio}`
 }
 
 /** A load row, compared with `baseline` when given; failed requests are named in the note. */
@@ -131,8 +195,9 @@ export function loadRow(
     rounds: result.rounds,
     latency: { p50: result.p50, p99: result.p99 },
   }
-  const notes = [note, failures].filter((text) => text !== undefined)
+  const notes = [note, serverNote(result, baseline), failures].filter((text) => text !== undefined)
   if (notes.length > 0) row.note = notes.join('; ')
+  if (result.server !== undefined) row.server = result.server
   if (baseline !== undefined) {
     row.baseline = baseline.name
     row.ratio = result.median / baseline.median

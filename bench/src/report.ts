@@ -22,6 +22,8 @@ export interface ResultRow {
   bar?: Bar
   /** Median latency percentiles over the rounds, in milliseconds. */
   latency?: { p50: number; p99: number }
+  /** HTTP rows: the servers' CPU time and wait for a CPU per request (medians over the rounds, µs). */
+  server?: { cpu: number; waited: number }
   note?: string
 }
 
