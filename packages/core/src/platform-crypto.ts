@@ -1,5 +1,6 @@
 import { base64url, importJWK } from 'jose'
 import type { DPoPAlgorithm } from './algorithms.js'
+import { isCanonicalBase64url } from './canonical-base64url.js'
 import { isNodeKeyObject, type NodeKeyObject as SigningKeyObject } from './node-key-object.js'
 import type { PublicJwk } from './public-jwk.js'
 import { signatureAlgorithm } from './signature-algorithm.js'
@@ -10,8 +11,13 @@ interface NodeKeyObject {
   readonly type: string
 }
 interface NodeBytes {
-  toString(encoding: 'base64url'): string
+  toString(encoding: 'base64url', start?: number, end?: number): string
   subarray(start: number, end: number): NodeBytes
+}
+/** A Node `Buffer` that bytes are written into: the scratch buffer of `verifyJwsSignature` and `decodeBase64urlText`. */
+type NodeScratch = Uint8Array<ArrayBuffer> & {
+  write(text: string, offset: number, length: number, encoding: 'base64url' | 'latin1'): number
+  toString(encoding: 'base64url', start: number, end: number): string
 }
 interface NodeCrypto {
   createHash(algorithm: 'sha256'): { update(data: string): { digest(): NodeBytes } }
@@ -51,12 +57,14 @@ const nodeBuffer = (
         Buffer: {
           from(text: string, encoding: 'base64url' | 'utf8' | 'latin1'): Uint8Array<ArrayBuffer> & NodeBytes
           from(buffer: ArrayBufferLike, byteOffset: number, length: number): NodeBytes
+          allocUnsafeSlow(size: number): NodeScratch
         }
       }
     | undefined
 )?.Buffer
 
 const encoder = new TextEncoder()
+const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 // RFC 8032 §7.4, test 1 ("Blank"): an Ed448 public key and its signature of the empty message.
 const ED448_TEST_KEY = 'X9dEm1m0Yf0s54fsYWrUah2hNCSFpw4fig6nXYDpZ3jt8SR2m0bHBhvWeD3x5Q9s0foavq_oJWGA'
@@ -163,9 +171,13 @@ export function hmacSha256With(secret: Uint8Array): (text: string) => Uint8Array
  * A public key ready for both paths: the Web Crypto key, and on Node its KeyObject for synchronous verify
  * (an Ed448 key has only the KeyObject).
  */
-export type VerificationKey =
+export type VerificationKey = (
   | { cryptoKey: WebCryptoKey; nodeKey: NodeKeyObject | undefined }
   | { cryptoKey: undefined; nodeKey: NodeKeyObject }
+) & {
+  /** node:crypto's verify options for this key and the algorithm it verifies, made on its first use. */
+  nodeInput?: { alg: DPoPAlgorithm; options: NodeVerifyOptions }
+}
 
 /**
  * The uncompressed SEC 1 point (0x04 ‖ x ‖ y, SEC 1 §2.3.3) of a checked EC JWK, its coordinates decoded once.
@@ -225,6 +237,8 @@ const NODE_HASH: Record<DPoPAlgorithm, string | null> = {
   Ed448: null,
 }
 
+type NodeVerifyOptions = ReturnType<typeof nodeOptions>
+
 function nodeOptions(node: NodeCrypto, alg: DPoPAlgorithm, key: NodeKeyObject) {
   if (alg[0] === 'E' && alg[1] === 'S') return { key, dsaEncoding: 'ieee-p1363' as const }
   if (alg[0] === 'P') {
@@ -239,6 +253,93 @@ function webAlgorithm(alg: DPoPAlgorithm, key: CryptoKey) {
   return alg === 'EdDSA' ? { name: key.algorithm.name } : signatureAlgorithm(alg)
 }
 
+/** The verify options of a key for `alg`, kept with the key (built once, not on every verification). */
+function nodeInputOf(
+  node: NodeCrypto,
+  alg: DPoPAlgorithm,
+  key: VerificationKey & { nodeKey: NodeKeyObject },
+) {
+  let input = key.nodeInput
+  if (input === undefined || input.alg !== alg) {
+    input = { alg, options: nodeOptions(node, alg, key.nodeKey) }
+    key.nodeInput = input
+  }
+  return input.options
+}
+
+// The bytes of the compact JWS being verified on Node, written into one buffer that is reused: each use of it
+// ends before the function that wrote it returns (node:crypto verifies synchronously, and text is copied out),
+// so no await ever sits between writing it and reading it. Grown to the largest proof seen.
+let scratch: NodeScratch | undefined
+
+function scratchOf(bytes: number): NodeScratch {
+  if (scratch === undefined || scratch.length < bytes) {
+    scratch = (nodeBuffer as NonNullable<typeof nodeBuffer>).allocUnsafeSlow(Math.max(bytes, 4096))
+  }
+  return scratch
+}
+
+/**
+ * The bytes of a base64url segment (RFC 7515 §2) written into `buffer` at `offset`, or -1 when the segment is
+ * not canonical: Node's decoder skips what is not base64url, so the segment is canonical exactly when encoding
+ * the bytes gives it back (no padding, whitespace or other characters, zero trailing bits, nothing empty).
+ */
+function writeCanonicalBase64url(buffer: NodeScratch, segment: string, offset: number): number {
+  if (segment.length === 0) return -1
+  const length = buffer.write(segment, offset, buffer.length - offset, 'base64url')
+  return buffer.toString('base64url', offset, offset + length) === segment ? length : -1
+}
+
+/**
+ * The text of a base64url segment (RFC 7515 §2) read as UTF-8, or undefined when the segment is not
+ * canonical base64url or its bytes are not UTF-8: on Node decoded into the scratch buffer, without
+ * allocating the bytes; elsewhere through jose.
+ */
+export function decodeBase64urlText(segment: string): string | undefined {
+  try {
+    if (nodeBuffer === undefined) {
+      return isCanonicalBase64url(segment) ? utf8.decode(base64url.decode(segment)) : undefined
+    }
+    const buffer = scratchOf(segment.length)
+    const length = writeCanonicalBase64url(buffer, segment, 0)
+    return length === -1 ? undefined : utf8.decode(buffer.subarray(0, length))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Verifies the signature of a compact JWS (RFC 7515 §5.2) whose signature segment, after its second dot, is
+ * canonical base64url: the signing input is the JWS up to that dot, as it arrived. On Node synchronously, the
+ * signing input and the signature written into the scratch buffer; Web Crypto elsewhere.
+ */
+export function verifyJwsSignature(
+  alg: DPoPAlgorithm,
+  key: VerificationKey,
+  jws: string,
+  secondDot: number,
+): boolean | Promise<boolean> {
+  if (nodeCrypto !== undefined && nodeBuffer !== undefined && key.nodeKey !== undefined) {
+    // The signing input is ASCII (base64url and "."): latin1 writes one byte per character.
+    const buffer = scratchOf(jws.length)
+    buffer.write(jws, 0, secondDot, 'latin1')
+    const length = writeCanonicalBase64url(buffer, jws.slice(secondDot + 1), secondDot)
+    if (length === -1) return false
+    return nodeCrypto.verify(
+      NODE_HASH[alg],
+      buffer.subarray(0, secondDot),
+      nodeInputOf(nodeCrypto, alg, key as VerificationKey & { nodeKey: NodeKeyObject }),
+      buffer.subarray(secondDot, secondDot + length),
+    )
+  }
+  return verifySignature(
+    alg,
+    key,
+    decodeBase64url(jws.slice(secondDot + 1)),
+    asciiBytes(jws.slice(0, secondDot)),
+  )
+}
+
 /** Verifies a JWS signature (RFC 7518 §3): node:crypto synchronously on Node, Web Crypto elsewhere. */
 export function verifySignature(
   alg: DPoPAlgorithm,
@@ -247,7 +348,8 @@ export function verifySignature(
   data: Uint8Array<ArrayBuffer>,
 ): boolean | Promise<boolean> {
   if (nodeCrypto !== undefined && key.nodeKey !== undefined) {
-    return nodeCrypto.verify(NODE_HASH[alg], data, nodeOptions(nodeCrypto, alg, key.nodeKey), signature)
+    const input = nodeInputOf(nodeCrypto, alg, key as VerificationKey & { nodeKey: NodeKeyObject })
+    return nodeCrypto.verify(NODE_HASH[alg], data, input, signature)
   }
   if (key.cryptoKey === undefined) throw new TypeError('a KeyObject can only be used where node:crypto is')
   return crypto.subtle.verify(webAlgorithm(alg, key.cryptoKey), key.cryptoKey, signature, data)

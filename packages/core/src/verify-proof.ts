@@ -14,7 +14,7 @@ import type { DPoPErrorReason } from './error-reasons.js'
 import { type CachedKey, KeyCache } from './key-cache.js'
 import { LruCache } from './lru-cache.js'
 import { htuMatches } from './normalize-htu.js'
-import { asciiBytes, decodeBase64url, verifySignature } from './platform-crypto.js'
+import { decodeBase64urlText, verifyJwsSignature } from './platform-crypto.js'
 import { type PublicJwk, toPublicJwk } from './public-jwk.js'
 import { replayKeyOf } from './replay-key.js'
 import type { ReplayStore } from './replay-store.js'
@@ -116,7 +116,6 @@ export interface VerifiedProof {
   responseHeaders: Record<string, string>
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true })
 // Allow-lists already validated, so a list passed on every request is checked once, not copied each time.
 const validatedAlgorithms = new WeakSet<readonly string[]>()
 
@@ -149,12 +148,8 @@ const checkedHeaders = new LruCache<string, CheckedHeader>(1000)
 let defaultReplayStore: ReplayStore | undefined
 
 function decodeSegment(segment: string): Record<string, unknown> | undefined {
-  if (!isCanonicalBase64url(segment)) return undefined
-  try {
-    return parseJsonObject(decoder.decode(decodeBase64url(segment)))
-  } catch {
-    return undefined
-  }
+  const text = decodeBase64urlText(segment)
+  return text === undefined ? undefined : parseJsonObject(text)
 }
 
 /** Names the real cause of an undecodable segment (padding or whitespace is not base64url, RFC 7515 §2). */
@@ -369,13 +364,8 @@ export async function verifyProof(
         headerEntry.keyCache = keyCache
       }
     }
-    const verified = verifySignature(
-      alg,
-      cached.key,
-      decodeBase64url(signatureSegment),
-      // The JWS signing input (RFC 7515 §5.2): the proof up to its second dot, as it arrived.
-      asciiBytes(proof.slice(0, secondDot)),
-    )
+    // The JWS signing input (RFC 7515 §5.2) is the proof up to its second dot, as it arrived.
+    const verified = verifyJwsSignature(alg, cached.key, proof, secondDot)
     valid = typeof verified === 'boolean' ? verified : await verified
   } catch (cause) {
     throw contextualizeError(
