@@ -1,13 +1,12 @@
-import { isDPoPError } from '@dpop/core'
 import {
   createNeutralRequest,
   type FrameworkAdapterOptions,
-  frameworkError,
+  type GuardOutcome,
+  guardResourceRequest,
   type OptionalAuthenticateOptions,
   type ResourceAuthentication,
   resolveFrameworkAdapter,
   resolveRequestUrl,
-  resourceCors,
 } from '@dpop/server'
 import type { Request, RequestHandler } from 'express'
 import { requestHost } from './request-host.js'
@@ -55,39 +54,44 @@ export function dpop(options: DPoPOptions): DPoPMiddleware {
   if (typeof requestProperty !== 'string' || requestProperty === '') {
     throw new TypeError('requestProperty must be a non-empty string')
   }
-  const { guard, publicUrl, allowedOrigins, errors, routeOptions } = resolveFrameworkAdapter(adapterOptions)
+  const adapter = resolveFrameworkAdapter(adapterOptions)
+  const { routeOptions } = adapter
 
   const handler =
     (authenticate: OptionalAuthenticateOptions): RequestHandler =>
     async (req, res, next) => {
-      const { preflight, headers: cors } = resourceCors(req.method, (name) => req.get(name), allowedOrigins)
-      if (preflight) {
-        writeResponse(res, { status: 204, headers: cors, body: '' })
-        return
-      }
-      let result: ResourceAuthentication | undefined
+      let outcome: GuardOutcome
       try {
-        // originalUrl: a router mounted under a prefix sees a shortened req.url, the client signed the full one.
-        const url = resolveRequestUrl({
-          publicUrl,
-          protocol: req.protocol,
-          host: requestHost(req),
-          path: req.originalUrl,
-          rawHeaders: req.rawHeaders,
-        })
-        result = await guard.authenticate(
-          createNeutralRequest(req.method, url, req.headers, req.rawHeaders, req.body),
+        outcome = await guardResourceRequest(
+          adapter,
+          req.method,
+          (name) => req.get(name),
+          () =>
+            createNeutralRequest(
+              req.method,
+              // originalUrl: a router mounted under a prefix sees a shortened req.url, the client signed the full one.
+              resolveRequestUrl({
+                publicUrl: adapter.publicUrl,
+                protocol: req.protocol,
+                host: requestHost(req),
+                path: req.originalUrl,
+                rawHeaders: req.rawHeaders,
+              }),
+              req.headers,
+              req.rawHeaders,
+              req.body,
+            ),
           authenticate,
         )
       } catch (error) {
-        if (!isDPoPError(error)) return next(error)
-        if (errors === 'framework') return next(frameworkError(error, cors))
-        const response = guard.toResponse(error)
-        writeResponse(res, { ...response, headers: { ...response.headers, ...cors } })
-        return
+        return next(error)
       }
-      if (result !== undefined) (req as unknown as Record<string, unknown>)[requestProperty] = result
-      setHeaders(res, { ...result?.responseHeaders, ...cors })
+      if (outcome.type === 'respond') return writeResponse(res, outcome.response)
+      if (outcome.type === 'fail') return next(outcome.error)
+      if (outcome.authentication !== undefined) {
+        ;(req as unknown as Record<string, unknown>)[requestProperty] = outcome.authentication
+      }
+      setHeaders(res, outcome.headers)
       next()
     }
 

@@ -1,13 +1,11 @@
-import { isDPoPError } from '@dpop/core'
 import {
   createNeutralRequest,
   type FrameworkAdapterOptions,
-  frameworkError,
+  guardResourceRequest,
   type OptionalAuthenticateOptions,
   type ResourceAuthentication,
   resolveFrameworkAdapter,
   resolveRequestUrl,
-  resourceCors,
 } from '@dpop/server'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -70,41 +68,42 @@ const plugin: FastifyPluginAsync<DPoPOptions> = async (fastify, options) => {
   if (typeof decoratorName !== 'string' || decoratorName === '') {
     throw new TypeError('decoratorName must be a non-empty string')
   }
-  const { guard, publicUrl, allowedOrigins, errors, routeOptions } = resolveFrameworkAdapter(adapterOptions)
+  const adapter = resolveFrameworkAdapter(adapterOptions)
+  const { routeOptions } = adapter
   if (!fastify.hasRequestDecorator(decoratorName)) fastify.decorateRequest(decoratorName, null)
 
   const hook =
     (authenticate: OptionalAuthenticateOptions): DPoPPreHandler =>
     async (request, reply) => {
-      const { preflight, headers: cors } = resourceCors(
+      // Any error but a DPoPError goes on to Fastify's error handler.
+      const outcome = await guardResourceRequest(
+        adapter,
         request.method,
         (name) => request.headers[name] as string | undefined,
-        allowedOrigins,
+        () =>
+          createNeutralRequest(
+            request.method,
+            // request.url is the full path the client addressed, prefixes of encapsulated plugins included.
+            resolveRequestUrl({
+              publicUrl: adapter.publicUrl,
+              protocol: request.protocol,
+              host: requestHost(request),
+              path: request.url,
+              rawHeaders: request.raw.rawHeaders,
+            }),
+            request.headers,
+            request.raw.rawHeaders,
+            request.body,
+          ),
+        authenticate,
       )
-      if (preflight) return writeReply(reply, { status: 204, headers: cors, body: '' })
-      let result: ResourceAuthentication | undefined
-      try {
-        // request.url is the full path the client addressed, prefixes of encapsulated plugins included.
-        const url = resolveRequestUrl({
-          publicUrl,
-          protocol: request.protocol,
-          host: requestHost(request),
-          path: request.url,
-          rawHeaders: request.raw.rawHeaders,
-        })
-        result = await guard.authenticate(
-          createNeutralRequest(request.method, url, request.headers, request.raw.rawHeaders, request.body),
-          authenticate,
-        )
-      } catch (error) {
-        if (!isDPoPError(error)) throw error
-        // Fastify's error handler (setErrorHandler, or its default) answers statusCode with error.headers.
-        if (errors === 'framework') throw frameworkError(error, cors)
-        const response = guard.toResponse(error)
-        return writeReply(reply, { ...response, headers: { ...response.headers, ...cors } })
+      if (outcome.type === 'respond') return writeReply(reply, outcome.response)
+      // Fastify's error handler (setErrorHandler, or its default) answers statusCode with error.headers.
+      if (outcome.type === 'fail') throw outcome.error
+      if (outcome.authentication !== undefined) {
+        ;(request as unknown as Record<string, unknown>)[decoratorName] = outcome.authentication
       }
-      if (result !== undefined) (request as unknown as Record<string, unknown>)[decoratorName] = result
-      reply.headers({ ...result?.responseHeaders, ...cors })
+      reply.headers(outcome.headers)
       return undefined
     }
 

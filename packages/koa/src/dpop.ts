@@ -1,13 +1,11 @@
-import { isDPoPError } from '@dpop/core'
 import {
   createNeutralRequest,
   type FrameworkAdapterOptions,
-  frameworkError,
+  guardResourceRequest,
   type OptionalAuthenticateOptions,
   type ResourceAuthentication,
   resolveFrameworkAdapter,
   resolveRequestUrl,
-  resourceCors,
 } from '@dpop/server'
 import type { Context, Middleware } from 'koa'
 import { writeResponse } from './write-response.js'
@@ -57,42 +55,41 @@ function hostOf(ctx: Context): string {
 export function dpop(options: DPoPOptions): DPoPMiddleware {
   const { key = 'dpop', ...adapterOptions } = options ?? {}
   if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string')
-  const { guard, publicUrl, allowedOrigins, errors, routeOptions } = resolveFrameworkAdapter(adapterOptions)
+  const adapter = resolveFrameworkAdapter(adapterOptions)
+  const { routeOptions } = adapter
 
   const handler =
     (authenticate: OptionalAuthenticateOptions): Middleware =>
     async (ctx, next) => {
-      const { preflight, headers: cors } = resourceCors(ctx.method, (name) => ctx.get(name), allowedOrigins)
-      if (preflight) return writeResponse(ctx, { status: 204, headers: cors, body: '' })
-      let result: ResourceAuthentication | undefined
-      try {
-        // originalUrl: koa-mount and routers shorten ctx.path, the client signed the full URL.
-        const url = resolveRequestUrl({
-          publicUrl,
-          protocol: ctx.protocol,
-          host: hostOf(ctx),
-          path: ctx.originalUrl,
-          rawHeaders: ctx.req.rawHeaders,
-        })
-        result = await guard.authenticate(
+      // Any error but a DPoPError goes on to Koa's error handling.
+      const outcome = await guardResourceRequest(
+        adapter,
+        ctx.method,
+        (name) => ctx.get(name),
+        () =>
           createNeutralRequest(
             ctx.method,
-            url,
+            // originalUrl: koa-mount and routers shorten ctx.path, the client signed the full URL.
+            resolveRequestUrl({
+              publicUrl: adapter.publicUrl,
+              protocol: ctx.protocol,
+              host: hostOf(ctx),
+              path: ctx.originalUrl,
+              rawHeaders: ctx.req.rawHeaders,
+            }),
             ctx.headers,
             ctx.req.rawHeaders,
             (ctx.request as { body?: unknown }).body,
           ),
-          authenticate,
-        )
-      } catch (error) {
-        if (!isDPoPError(error)) throw error
-        // Koa's own handler (ctx.onerror) answers err.status with err.headers; upstream middleware may reshape.
-        if (errors === 'framework') throw frameworkError(error, cors)
-        const response = guard.toResponse(error)
-        return writeResponse(ctx, { ...response, headers: { ...response.headers, ...cors } })
+        authenticate,
+      )
+      if (outcome.type === 'respond') return writeResponse(ctx, outcome.response)
+      // Koa's own handler (ctx.onerror) answers err.status with err.headers; upstream middleware may reshape.
+      if (outcome.type === 'fail') throw outcome.error
+      if (outcome.authentication !== undefined) {
+        ;(ctx.state as Record<string, unknown>)[key] = outcome.authentication
       }
-      if (result !== undefined) (ctx.state as Record<string, unknown>)[key] = result
-      ctx.set({ ...result?.responseHeaders, ...cors })
+      ctx.set(outcome.headers)
       await next()
     }
 

@@ -1,8 +1,8 @@
-import { DPoPError, isDPoPError } from '@dpop/core'
+import { DPoPError } from '@dpop/core'
 import { assertPublicUrl } from '../http/assert-public-url.js'
+import { guardResourceRequest } from '../http/guard-resource-request.js'
 import { resolveRequestUrl } from '../http/resolve-request-url.js'
 import type { ResourceAdapterOptions } from '../http/resource-adapter-options.js'
-import { resourceCors } from '../http/resource-cors.js'
 import type { AuthenticateOptions, ResourceAuthentication } from '../resource-guard/authenticate-request.js'
 import { createResourceGuard } from '../resource-guard/create-resource-guard.js'
 import { fetchRequestHeader } from './fetch-request-header.js'
@@ -118,44 +118,45 @@ export function createFetchGuard(options: FetchGuardOptions): FetchGuard<boolean
     throw new TypeError('createFetchGuard: formBodyLimit must be a non-negative integer')
   }
   const guard = createResourceGuard(guardOptions)
+  const adapter = { guard, allowedOrigins, errors: 'respond' } as const
 
   async function authenticate(
     request: Request,
     callOptions?: AuthenticateOptions,
   ): Promise<Response | FetchGuardResult<boolean>> {
-    const header = (name: string) => request.headers.get(name) ?? undefined
-    const { preflight, headers: cors } = resourceCors(request.method, header, allowedOrigins)
-    if (preflight) return toFetchResponse({ status: 204, headers: cors, body: '' })
-    let authentication: ResourceAuthentication | undefined
-    try {
-      const target = new URL(request.url)
-      const url = resolveRequestUrl({
-        publicUrl,
-        protocol: target.protocol,
-        host: target.host,
-        path: target.pathname + target.search,
-      })
-      let body: string | undefined
-      if (isForm(request.headers.get('content-type'))) {
-        body = await readBodyText(request, formBodyLimit, { clone: true })
-        if (body === undefined) throw formTooLarge()
-      }
-      authentication = await guard.authenticate(
-        {
+    const outcome = await guardResourceRequest(
+      adapter,
+      request.method,
+      (name) => request.headers.get(name) ?? undefined,
+      async () => {
+        const target = new URL(request.url)
+        const url = resolveRequestUrl({
+          publicUrl,
+          protocol: target.protocol,
+          host: target.host,
+          path: target.pathname + target.search,
+        })
+        let body: string | undefined
+        if (isForm(request.headers.get('content-type'))) {
+          body = await readBodyText(request, formBodyLimit, { clone: true })
+          if (body === undefined) throw formTooLarge()
+        }
+        return {
           method: request.method,
           url,
           header: fetchRequestHeader(request.headers),
           ...(body === undefined ? {} : { body }),
-        },
-        { ...callOptions, credentialsRequired },
-      )
-    } catch (error) {
-      if (!isDPoPError(error)) throw error
-      const response = guard.toResponse(error)
-      return toFetchResponse({ ...response, headers: { ...response.headers, ...cors } })
+        }
+      },
+      { ...callOptions, credentialsRequired },
+    )
+    if (outcome.type !== 'continue') {
+      // errors: 'respond' here: a refusal or a preflight, never handed on.
+      return toFetchResponse(outcome.type === 'respond' ? outcome.response : guard.toResponse(outcome.error))
     }
-    if (authentication === undefined) return { anonymous: true, responseHeaders: cors }
-    return { ...authentication, responseHeaders: { ...authentication.responseHeaders, ...cors } }
+    const { authentication, headers } = outcome
+    if (authentication === undefined) return { anonymous: true, responseHeaders: headers }
+    return { ...authentication, responseHeaders: headers }
   }
 
   return Object.assign(authenticate, {

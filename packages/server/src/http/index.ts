@@ -3,6 +3,11 @@ export { createNeutralRequest, type NeutralHeaders } from './create-neutral-requ
 export type { FrameworkAdapterOptions, FrameworkErrorHandling } from './framework-adapter-options.js'
 export { frameworkError } from './framework-error.js'
 export {
+  type GuardOutcome,
+  guardResourceRequest,
+  type ResourceRequestGuard,
+} from './guard-resource-request.js'
+export {
   type ResolvedFrameworkAdapter,
   resolveFrameworkAdapter,
 } from './resolve-framework-adapter.js'
