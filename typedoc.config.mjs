@@ -11,7 +11,10 @@ for (const name of readdirSync(join(root, 'packages')).sort()) {
   const manifest = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'))
   if (manifest.private) continue
   packages.push(manifest.name)
-  for (const target of Object.values(manifest.exports ?? {})) {
+  // Only what is published: an entry missing from publishConfig.exports is the workspace's own (a testing helper).
+  const published = manifest.publishConfig?.exports
+  for (const [path, target] of Object.entries(manifest.exports ?? {})) {
+    if (published !== undefined && !(path in published)) continue
     const source = typeof target === 'object' ? target['@dpop/source'] : undefined
     if (source) entryPoints.push(join('packages', name, source))
   }
