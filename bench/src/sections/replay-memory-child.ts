@@ -12,6 +12,85 @@ export interface MemoryReport {
   /** Reservations per second while filling the store, and once full with the oldest entry expiring. */
   fillingOpsPerSecond: number
   steadyOpsPerSecond: number
+  /** The same for the baseline, a bounded store on a `Map` (the oldest entry dropped when it has expired). */
+  mapFillingOpsPerSecond: number
+  mapSteadyOpsPerSecond: number
+}
+
+interface Reserving {
+  reserve(key: string, expiresAt: number): Promise<boolean> | boolean
+}
+
+/**
+ * A bounded replay store written the obvious way: a Map from key to expiry, and the keys in insertion order
+ * in an array used as a ring (iterating a Map from its start skips every deleted slot, quadratic once full),
+ * the oldest entry dropped once expired when it is full.
+ */
+function mapReplayStore(maxEntries: number, now: () => number): Reserving {
+  const map = new Map<string, number>()
+  const order: string[] = new Array(maxEntries)
+  let head = 0
+  return {
+    reserve(key, expiresAt) {
+      const held = map.get(key)
+      if (held !== undefined && held > now()) return false
+      if (held === undefined && map.size >= maxEntries) {
+        const oldest = order[head] as string
+        if ((map.get(oldest) as number) > now()) throw new Error('full')
+        map.delete(oldest)
+        order[head] = key
+        head = (head + 1) % maxEntries
+      } else if (held === undefined) {
+        order[(head + map.size) % maxEntries] = key
+      }
+      map.set(key, expiresAt)
+      return true
+    },
+  }
+}
+
+/**
+ * Inserts `2 * steadyEntries` new keys, each living `steadyEntries` ticks of `clock`: reservations per second
+ * while the store fills and once it is full. `checkpoint` runs (untimed) when it fills and every quarter after.
+ */
+async function fillTwice(
+  store: Reserving,
+  steadyEntries: number,
+  clock: { tick: number },
+  nextKey: () => string,
+  checkpoint?: (inserted: number) => void,
+): Promise<{ filling: number; full: number }> {
+  let filling = 0
+  let full = 0
+  // Keys are made in batches with the clock stopped: making one (~150 ns) is not part of a reservation.
+  // A consumed key is dropped from the batch, so memory checkpoints see only what the store keeps.
+  const batch: string[] = []
+  let inserted = 0
+  while (inserted < 2 * steadyEntries) {
+    const size = Math.min(4096, 2 * steadyEntries - inserted)
+    for (let k = 0; k < size; k++) batch[k] = nextKey()
+    let start = performance.now()
+    // Time since `start` goes to the phase of the last insert: a phase boundary is also a checkpoint.
+    const stop = () => {
+      const elapsed = performance.now() - start
+      if (inserted <= steadyEntries) filling += elapsed
+      else full += elapsed
+    }
+    for (let k = 0; k < size; k++) {
+      inserted++
+      clock.tick = inserted
+      if (!(await store.reserve(batch[k] as string, inserted + steadyEntries)))
+        throw new Error('unexpected replay')
+      batch[k] = ''
+      if (checkpoint !== undefined && inserted >= steadyEntries && inserted % (steadyEntries / 4) === 0) {
+        stop()
+        checkpoint(inserted)
+        start = performance.now()
+      }
+    }
+    stop()
+  }
+  return { filling: steadyEntries / (filling / 1000), full: steadyEntries / (full / 1000) }
 }
 
 const megabytes = (bytes: number) => bytes / 1024 / 1024
@@ -58,47 +137,30 @@ async function main(): Promise<void> {
   // Steady state: each entry lives exactly `steadyEntries` ticks of a fake clock, so the store is full at
   // `steadyEntries` inserts and every later insert finds the oldest entry expired.
   const steadyEntries = Number(process.argv[3] ?? entries)
-  let tick = 0
+  const clock = { tick: 0 }
   before = memoryUsed()
-  const steady = createMemoryReplayStore({ maxEntries: steadyEntries, now: () => tick })
+  const steady = createMemoryReplayStore({ maxEntries: steadyEntries, now: () => clock.tick })
   const checkpoints: MemoryReport['checkpoints'] = []
-  let filling = 0
-  let full = 0
-  // Keys are made in batches with the clock stopped: making one (~150 ns) is not part of a reservation.
-  // A consumed key is dropped from the batch, so memory checkpoints see only what the store keeps.
-  const batch: string[] = []
-  let inserted = 0
-  while (inserted < 2 * steadyEntries) {
-    const size = Math.min(4096, 2 * steadyEntries - inserted)
-    for (let k = 0; k < size; k++) batch[k] = nextKey()
-    let start = performance.now()
-    // Time since `start` goes to the phase of the last insert: a phase boundary is also a checkpoint.
-    const stop = () => {
-      const elapsed = performance.now() - start
-      if (inserted <= steadyEntries) filling += elapsed
-      else full += elapsed
-    }
-    for (let k = 0; k < size; k++) {
-      inserted++
-      tick = inserted
-      if (!(await steady.reserve(batch[k] as string, inserted + steadyEntries)))
-        throw new Error('unexpected replay')
-      batch[k] = ''
-      if (inserted >= steadyEntries && inserted % (steadyEntries / 4) === 0) {
-        stop()
-        checkpoints.push({ inserted, size: steady.size, megabytes: megabytes(memoryUsed() - before) })
-        start = performance.now()
-      }
-    }
-    stop()
-  }
+  const rates = await fillTwice(steady, steadyEntries, clock, nextKey, (inserted) => {
+    checkpoints.push({ inserted, size: steady.size, megabytes: megabytes(memoryUsed() - before) })
+  })
+  // The baseline: the same inserts into a store written the obvious way, on a Map.
+  const mapClock = { tick: 0 }
+  const map = await fillTwice(
+    mapReplayStore(steadyEntries, () => mapClock.tick),
+    steadyEntries,
+    mapClock,
+    nextKey,
+  )
   const report: MemoryReport = {
     liveMegabytes: megabytes(live),
     bytesPerEntry: live / entries,
     steadyEntries,
     checkpoints,
-    fillingOpsPerSecond: steadyEntries / (filling / 1000),
-    steadyOpsPerSecond: steadyEntries / (full / 1000),
+    fillingOpsPerSecond: rates.filling,
+    steadyOpsPerSecond: rates.full,
+    mapFillingOpsPerSecond: map.filling,
+    mapSteadyOpsPerSecond: map.full,
   }
   process.stdout.write(JSON.stringify(report))
 }
