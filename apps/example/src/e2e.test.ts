@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { createDPoPFetch, createDPoPHandle, createOAuthClient } from '@dpop/client'
 import { SUPPORTED_ALGORITHMS } from '@dpop/core'
+import { startRedis } from '@dpop/redis/testing'
 import Redis from 'ioredis'
 import { decodeJwt } from 'jose'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
@@ -17,7 +18,6 @@ import { createSystem, type DemoSystem } from './create-system.js'
 import { API_SCOPE, DEMO_SERVICE, DEMO_WEB } from './demo-clients.js'
 import type { ResourceFramework } from './resource-servers.js'
 import { runDemo } from './run-demo.js'
-import { startRedisServer } from './start-redis-server.js'
 
 const run = promisify(execFile)
 const FRAMEWORKS: readonly ResourceFramework[] = ['express', 'koa', 'fastify']
@@ -454,7 +454,7 @@ describe.each(['off', 'always'] as const)('the example system, DPOP_NONCE=%s', (
 
 describe('the example system with REDIS_URL', () => {
   it('keeps the server state and proof reservations in Redis, and the walk-through passes', async () => {
-    const redis = await startRedisServer()
+    const redis = await startRedis()
     const redisSystem = await createSystem({
       ports: { authorizationServer: 0, express: 0, koa: 0, fastify: 0, spa: 0 },
       redisUrl: redis.url,
