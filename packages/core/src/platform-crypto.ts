@@ -309,9 +309,9 @@ export function decodeBase64urlText(segment: string): string | undefined {
 }
 
 /**
- * Verifies the signature of a compact JWS (RFC 7515 §5.2) whose signature segment, after its second dot, is
- * canonical base64url: the signing input is the JWS up to that dot, as it arrived. On Node synchronously, the
- * signing input and the signature written into the scratch buffer; Web Crypto elsewhere.
+ * Verifies the signature of a compact JWS (RFC 7515 §5.2) whose signature segment, after its second dot, the
+ * caller has checked to be canonical base64url: the signing input is the JWS up to that dot, as it arrived. On
+ * Node synchronously, the signing input and the signature written into the scratch buffer; Web Crypto elsewhere.
  */
 export function verifyJwsSignature(
   alg: DPoPAlgorithm,
@@ -323,8 +323,7 @@ export function verifyJwsSignature(
     // The signing input is ASCII (base64url and "."): latin1 writes one byte per character.
     const buffer = scratchOf(jws.length)
     buffer.write(jws, 0, secondDot, 'latin1')
-    const length = writeCanonicalBase64url(buffer, jws.slice(secondDot + 1), secondDot)
-    if (length === -1) return false
+    const length = buffer.write(jws.slice(secondDot + 1), secondDot, jws.length, 'base64url')
     return nodeCrypto.verify(
       NODE_HASH[alg],
       buffer.subarray(0, secondDot),

@@ -419,6 +419,25 @@ describe('RFC 9449 §4.3 step 6: the signature verifies with the embedded key', 
     const short = Buffer.from(s, 'base64url').subarray(0, 63).toString('base64url')
     await rejects(verifyProof(`${h}.${p}.${short}`, post, fresh()), 'invalid_dpop_proof', 'signature')
   })
+  it('rejects the signature bytes spelled with padding, whitespace or the standard alphabet (RFC 7515 §2)', async () => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const proof = await createProof(es256, { htm: 'POST', htu: URL_, iat })
+      const dot = proof.lastIndexOf('.')
+      const bytes = Buffer.from(proof.slice(dot + 1), 'base64url')
+      const standard = bytes.toString('base64').replace(/=+$/, '')
+      const spellings = [`${proof.slice(dot + 1)}==`, ` ${proof.slice(dot + 1)}`, standard]
+      for (const spelled of spellings) {
+        if (spelled === proof.slice(dot + 1)) continue // no + or / in this signature: try another proof
+        await rejects(
+          verifyProof(`${proof.slice(0, dot)}.${spelled}`, post, fresh()),
+          'invalid_dpop_proof',
+          'malformed',
+        )
+      }
+      if (standard !== proof.slice(dot + 1)) return
+    }
+    throw new Error('no signature with + or / in 20 proofs')
+  })
   it('rejects a signature with non-canonical trailing bits', async () => {
     const proof = await createProof(es256, { htm: 'POST', htu: URL_, iat })
     // 64 bytes encode to 86 characters whose last one carries 4 unused bits
