@@ -10,29 +10,42 @@ import { frameworkError } from './framework-error.js'
 import { resourceCors } from './resource-cors.js'
 import type { AllowedOrigins } from './resource-cors-headers.js'
 
+/** Answer with `response` (a CORS preflight's 204, or the refusal): the route is not reached. */
+export interface GuardRespond {
+  /** The outcome's kind. */
+  readonly type: 'respond'
+  /** The answer to write: status, headers (challenge, CORS) and body. */
+  readonly response: GuardResponse
+}
+
+/** `errors: 'framework'`: hand `error` to the framework's error handling. */
+export interface GuardFail {
+  /** The outcome's kind. */
+  readonly type: 'fail'
+  /** The refusal, its `status` and `headers` (challenge, `DPoP-Nonce`, CORS) those of the answer. */
+  readonly error: DPoPError
+}
+
+/** Go on to the route. */
+export interface GuardContinue {
+  /** The outcome's kind. */
+  readonly type: 'continue'
+  /** The authenticated request; `undefined` when it presented no credentials where they are optional. */
+  readonly authentication: ResourceAuthentication | undefined
+  /** Headers to set on the route's response: `DPoP-Nonce` when a fresh one is due, CORS. */
+  readonly headers: Record<string, string>
+}
+
 /** What an adapter does with a request after {@link guardResourceRequest}. */
-export type GuardOutcome =
-  /** Answer with `response` (a CORS preflight's 204, or the refusal): the route is not reached. */
-  | { readonly type: 'respond'; readonly response: GuardResponse }
-  /**
-   * `errors: 'framework'`: hand `error` to the framework's error handling; its `status` and `headers`
-   * (challenge, CORS) are the answer's.
-   */
-  | { readonly type: 'fail'; readonly error: DPoPError }
-  /**
-   * Go on to the route with `authentication` (`undefined`: no credentials where they are optional), and set
-   * `headers` on its response (`DPoP-Nonce`, CORS).
-   */
-  | {
-      readonly type: 'continue'
-      readonly authentication: ResourceAuthentication | undefined
-      readonly headers: Record<string, string>
-    }
+export type GuardOutcome = GuardRespond | GuardFail | GuardContinue
 
 /** The parts of a framework adapter that decide a request's outcome. */
 export interface ResourceRequestGuard {
+  /** The guard that authenticates the request. */
   readonly guard: ResourceGuard
+  /** Origins allowed to call the resource from a browser (CORS); none when `undefined`. */
   readonly allowedOrigins: AllowedOrigins | undefined
+  /** Whether a refusal is answered (`'respond'`) or handed to the framework (`'framework'`). */
   readonly errors: FrameworkErrorHandling
 }
 

@@ -3,7 +3,10 @@ export { createNeutralRequest, type NeutralHeaders } from './create-neutral-requ
 export type { FrameworkAdapterOptions, FrameworkErrorHandling } from './framework-adapter-options.js'
 export { frameworkError } from './framework-error.js'
 export {
+  type GuardContinue,
+  type GuardFail,
   type GuardOutcome,
+  type GuardRespond,
   guardResourceRequest,
   type ResourceRequestGuard,
 } from './guard-resource-request.js'
