@@ -36,7 +36,7 @@ interface NodeCrypto {
     key: { key: NodeKeyObject; dsaEncoding?: 'ieee-p1363'; padding?: number; saltLength?: number },
     signature: Uint8Array,
   ): boolean
-  KeyObject: { from(key: CryptoKey): NodeKeyObject }
+  KeyObject: { from(key: WebCryptoKey): NodeKeyObject }
   createPublicKey(input: { key: Record<string, string>; format: 'jwk' }): NodeKeyObject
   constants: { RSA_PKCS1_PSS_PADDING: number }
 }
@@ -237,9 +237,15 @@ const NODE_HASH: Record<DPoPAlgorithm, string | null> = {
   Ed448: null,
 }
 
-type NodeVerifyOptions = ReturnType<typeof nodeOptions>
+/** What node:crypto's `verify` takes as the key: the KeyObject and the signature format of its algorithm. */
+interface NodeVerifyOptions {
+  key: NodeKeyObject
+  dsaEncoding?: 'ieee-p1363'
+  padding?: number
+  saltLength?: number
+}
 
-function nodeOptions(node: NodeCrypto, alg: DPoPAlgorithm, key: NodeKeyObject) {
+function nodeOptions(node: NodeCrypto, alg: DPoPAlgorithm, key: NodeKeyObject): NodeVerifyOptions {
   if (alg[0] === 'E' && alg[1] === 'S') return { key, dsaEncoding: 'ieee-p1363' as const }
   if (alg[0] === 'P') {
     const saltLength = signatureAlgorithm(alg).saltLength as number // set for every PS algorithm
